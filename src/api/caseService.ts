@@ -1,0 +1,125 @@
+/**
+ * The use cases behind the case routes. Each reads like what the tovholder does; Temporal and
+ * the read model are details underneath.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { danishDateOf } from '../domain/dates';
+import { isDomainError, type DomainError } from '../domain/errors';
+import type { CaseSummary, CaseView, ListCasesQuery, OpenCaseInput } from '../domain/schemas';
+import type { CaseStore } from '../db/types';
+import { openingProblems } from '../machines';
+import { TASK_QUEUE, workflowIdForCase } from '../temporal/names';
+import type { CaseWorkflowOptions } from '../workflows';
+import { caseWorkflow } from '../workflows';
+import { recordedViewUpdate } from '../workflows/definitions';
+import type { UpdateDefinition } from '@temporalio/common';
+import { DomainFailure } from './problem';
+
+export interface CaseServiceDeps {
+  client: Client;
+  store: CaseStore;
+  taskQueue?: string;
+  workflowOptions?: CaseWorkflowOptions;
+  /** The current instant; injectable so tests can open cases "today" deterministically. */
+  now?: () => Date;
+}
+
+/** The same Idempotency-Key always names the same case, so a retried POST opens it once. */
+function caseIdFor(idempotencyKey: string | undefined): string {
+  if (idempotencyKey === undefined) return randomUUID();
+  const hex = createHash('sha256').update(`open-case:${idempotencyKey}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function notFound(): DomainFailure {
+  return new DomainFailure({ code: 'case_not_found', detail: 'there is no case with this caseId' });
+}
+
+export function createCaseService(deps: CaseServiceDeps) {
+  const { client, store } = deps;
+  const taskQueue = deps.taskQueue ?? TASK_QUEUE;
+  const now = deps.now ?? (() => new Date());
+
+  /** Turns what Temporal answered into the domain's own error, or rethrows what it is not. */
+  async function translate(caseId: string, error: unknown): Promise<never> {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      const detail: unknown = error.cause.details?.[0];
+      if (isDomainError(detail)) throw new DomainFailure(detail);
+    }
+    if (error instanceof WorkflowNotFoundError || isCompletedWorkflowError(error)) {
+      const stored = await store.getCase(caseId);
+      if (stored === null) throw notFound();
+      const closed: DomainError = { code: 'not_allowed_now', detail: 'the case is closed' };
+      throw new DomainFailure(closed);
+    }
+    throw error;
+  }
+
+  return {
+    async openCase(input: OpenCaseInput, idempotencyKey?: string): Promise<CaseView> {
+      const problems = openingProblems(input, danishDateOf(now()));
+      if (problems.length > 0) {
+        throw new DomainFailure({ code: 'rule_violated', detail: problems.map((p) => p.message).join('; '), errors: problems });
+      }
+      const caseId = caseIdFor(idempotencyKey);
+      const workflowId = workflowIdForCase(caseId);
+      try {
+        await client.workflow.start(caseWorkflow, {
+          taskQueue,
+          workflowId,
+          args: [{ kind: 'open', caseId, input, ...(deps.workflowOptions ? { options: deps.workflowOptions } : {}) }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (error) {
+        // The key opened a case that has since closed: answer with that case, open nothing new.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        const stored = await store.getCase(caseId);
+        if (stored !== null) return stored;
+        throw error;
+      }
+      try {
+        return await client.workflow.getHandle(workflowId).executeUpdate(recordedViewUpdate);
+      } catch (error) {
+        return translate(caseId, error);
+      }
+    },
+
+    /** Sends one tovholder action to the case's workflow; the Idempotency-Key is the update ID. */
+    async act<I>(caseId: string, update: UpdateDefinition<CaseView, [I], string>, input: I, idempotencyKey?: string) {
+      try {
+        return await client.workflow.getHandle(workflowIdForCase(caseId)).executeUpdate(update, {
+          args: [input],
+          ...(idempotencyKey !== undefined ? { updateId: idempotencyKey } : {}),
+        });
+      } catch (error) {
+        return translate(caseId, error);
+      }
+    },
+
+    async getCase(caseId: string): Promise<CaseView> {
+      const stored = await store.getCase(caseId);
+      if (stored === null) throw notFound();
+      return stored;
+    },
+
+    async listCases(query: ListCasesQuery): Promise<CaseSummary[]> {
+      return store.listCases(query);
+    },
+  };
+}
+
+export type CaseService = ReturnType<typeof createCaseService>;
+
+/** Temporal answers an update to a finished workflow with a "completed" error, not a not-found. */
+function isCompletedWorkflowError(error: unknown): boolean {
+  const message = error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : '';
+  return /workflow execution already completed|workflow execution is already completed/i.test(message);
+}

@@ -1,0 +1,42 @@
+/**
+ * problem+json (RFC 9457) answers, and the one place a domain error becomes an HTTP status.
+ */
+import type { Response } from 'express';
+import type { DomainError, FieldProblem } from '../domain/errors';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldProblem[];
+}
+
+const PROBLEM_BASE = 'https://fravaersforloeb.dk/problems/';
+
+export function problemFromDomainError(error: DomainError): Problem {
+  switch (error.code) {
+    case 'invalid_input':
+      return { type: `${PROBLEM_BASE}invalid-input`, title: 'Invalid request', status: 400, detail: error.detail, errors: error.errors };
+    case 'case_not_found':
+      return { type: `${PROBLEM_BASE}case-not-found`, title: 'Case not found', status: 404, detail: error.detail };
+    case 'step_not_found':
+      return { type: `${PROBLEM_BASE}step-not-found`, title: 'Step not found', status: 404, detail: error.detail };
+    case 'not_allowed_now':
+      return { type: `${PROBLEM_BASE}not-allowed-now`, title: 'Not possible in the current phase', status: 409, detail: error.detail };
+    case 'rule_violated':
+      return { type: `${PROBLEM_BASE}rule-violated`, title: 'A domain rule is broken', status: 422, detail: error.detail, errors: error.errors };
+  }
+}
+
+/** A domain error raised by a use case, carried up to the one error handler. */
+export class DomainFailure extends Error {
+  constructor(readonly error: DomainError) {
+    super(error.detail);
+    this.name = 'DomainFailure';
+  }
+}
+
+export function sendProblem(res: Response, problem: Problem): void {
+  res.status(problem.status).type('application/problem+json').json(problem);
+}

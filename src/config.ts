@@ -1,0 +1,98 @@
+/**
+ * The process configuration, read from the environment once at start-up and validated with zod.
+ * Everything else receives an `AppConfig` instead of reading `process.env`, so a bad value stops
+ * the process before anything starts, with a message naming the variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { LOG_LEVELS, type LogLevel } from './logger';
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port, e.g. temporal:7233');
+
+/** One entry per variable; the keys are the variable names (docker-compose.yml is checked against them). */
+const envSchema = z.object({
+  PORT: port.default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, 'must be a Temporal namespace name (letters, digits, . _ -)')
+    .default('default'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** gRPC port of the embedded dev server; another free port is taken when this one is busy. */
+  TEMPORAL_PORT: port.default(7233),
+  /** Web UI port of the embedded dev server; another free port is taken when this one is busy. */
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** The Temporal CLI used for the embedded dev server; defaults to .tools/bin/temporal in the repo. */
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_FORMAT: z.enum(['json', 'text']).optional(),
+});
+
+/** Names of every environment variable this service reads. */
+export const CONFIG_ENV_VARS: readonly string[] = Object.keys(envSchema.shape);
+
+export interface AppConfig {
+  port: number;
+  /** Absolute. */
+  dataDir: string;
+  /** Unset: start the embedded Temporal dev server. */
+  temporalAddress: string | undefined;
+  temporalNamespace: string;
+  /** Unset: embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  temporalPort: number;
+  temporalUiPort: number;
+  temporalCliPath: string | undefined;
+  logLevel: LogLevel;
+  logFormat: 'json' | 'text' | undefined;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Compose files and shells often set `VAR=` to mean "unset"; treat it so instead of failing.
+  const present: Record<string, string> = {};
+  for (const key of CONFIG_ENV_VARS) {
+    const value = env[key]?.trim();
+    if (value) present[key] = value;
+  }
+
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      // The value is echoed only for non-secret variables: DATABASE_URL may hold a password.
+      const shown = name in present && name !== 'DATABASE_URL' ? ` (got "${present[name]}")` : '';
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    dataDir: path.resolve(e.DATA_DIR),
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    temporalNamespace: e.TEMPORAL_NAMESPACE,
+    databaseUrl: e.DATABASE_URL,
+    temporalPort: e.TEMPORAL_PORT,
+    temporalUiPort: e.TEMPORAL_UI_PORT,
+    temporalCliPath: e.TEMPORAL_CLI_PATH ? path.resolve(e.TEMPORAL_CLI_PATH) : undefined,
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * Opens the one database the service speaks to: PGlite (PostgreSQL in-process, files under
+ * DATA_DIR) by default, or a PostgreSQL server when DATABASE_URL is given. Both answer the same
+ * SQL and hand back values of the same shapes (see typeParsers.ts); migrations run before the
+ * database is handed out.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite, type Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import pg from 'pg';
+import { runMigrations, type MigrationTarget, type ScriptTransaction } from './migrations';
+import { arrayElementTypes, PG_TYPE, scalarParsers, type TextParser } from './typeParsers';
+import type { Database } from './types';
+
+export interface OpenDatabaseOptions {
+  /** A PostgreSQL connection string; when unset (or empty), PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite keeps its files in `${dataDir}/pglite`. */
+  dataDir: string;
+}
+
+/**
+ * Every session speaks UTC and ISO dates, so SQL that turns instants into dates or text gives
+ * the same answer on the server as in PGlite, whatever the server's own defaults are.
+ */
+const SESSION_SETUP_SQL = `SET TIME ZONE 'UTC'; SET datestyle TO 'ISO, YMD'`;
+
+type Row = Record<string, unknown>;
+
+/** A Database that can also run scripts inside its transactions (what migrations need). */
+interface Driver extends Database, MigrationTarget {
+  transaction<T>(work: (tx: ScriptTransaction) => Promise<T>): Promise<T>;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const driver = options.databaseUrl
+    ? openPostgres(options.databaseUrl)
+    : await openPGlite(path.join(options.dataDir, 'pglite'));
+  try {
+    await runMigrations(driver);
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    throw error;
+  }
+  return driver;
+}
+
+// ---- PGlite ------------------------------------------------------------------------------
+
+async function openPGlite(directory: string): Promise<Driver> {
+  await mkdir(directory, { recursive: true });
+  const parsers: Record<number, TextParser> = { ...scalarParsers };
+  // PGlite parses array elements with the element type's parser, so the scalars suffice.
+  const pglite = await PGlite.create(directory, { parsers });
+  await pglite.exec(SESSION_SETUP_SQL);
+
+  const handleOf = (tx: PGliteTransaction): ScriptTransaction => ({
+    async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      return (await tx.query<R>(sql, [...params])).rows;
+    },
+    async exec(sql: string): Promise<void> {
+      await tx.exec(sql);
+    },
+  });
+
+  return {
+    kind: 'pglite',
+    async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      return (await pglite.query<R>(sql, [...params])).rows;
+    },
+    // PGlite has one connection and its transaction() holds it exclusively: calling db.query
+    // (instead of tx.query) inside `work` would wait for the transaction forever.
+    transaction<T>(work: (tx: ScriptTransaction) => Promise<T>): Promise<T> {
+      return pglite.transaction((tx) => work(handleOf(tx)));
+    },
+    async close(): Promise<void> {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+// ---- PostgreSQL server -------------------------------------------------------------------
+
+function openPostgres(connectionString: string): Driver {
+  const pool = new pg.Pool({
+    connectionString,
+    // Parsers for this pool only: pg's global type registry is left as other code expects it.
+    types: { getTypeParser: poolTypeParser },
+    onConnect: async (client) => {
+      await client.query(SESSION_SETUP_SQL);
+    },
+  });
+  // An idle connection that breaks (server restart) must not crash the process; the pool
+  // replaces it. Only the error code is logged: messages may quote data.
+  pool.on('error', (error: Error & { code?: string }) => {
+    console.error(`database: idle connection failed (${error.code ?? 'no code'})`);
+  });
+
+  return {
+    kind: 'postgres',
+    async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      return (await pool.query<R>(sql, [...params])).rows;
+    },
+    async transaction<T>(work: (tx: ScriptTransaction) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let finished = false;
+      const guard = (): void => {
+        // A handle kept past its transaction would otherwise run on a connection someone else has.
+        if (finished) throw new Error('database: transaction handle used after the transaction ended');
+      };
+      const handle: ScriptTransaction = {
+        async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+          guard();
+          return (await client.query<R>(sql, [...params])).rows;
+        },
+        async exec(sql: string): Promise<void> {
+          guard();
+          await client.query(sql);
+        },
+      };
+      let connectionBroken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await work(handle);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          connectionBroken = true;
+        });
+        throw error;
+      } finally {
+        finished = true;
+        // A connection whose ROLLBACK failed is in an unknown state: drop it rather than reuse it.
+        client.release(connectionBroken);
+      }
+    },
+    async close(): Promise<void> {
+      if (!pool.ended) await pool.end();
+    },
+  };
+}
+
+function poolTypeParser(oid: number, format?: 'text' | 'binary'): TextParser {
+  if (format !== 'binary') {
+    const scalar = scalarParsers[oid];
+    if (scalar) return scalar;
+    const elementType = arrayElementTypes[oid];
+    const element = elementType === undefined ? undefined : scalarParsers[elementType];
+    if (element) {
+      // pg's text[] parser copes with quoting and NULLs; we then parse each element ourselves.
+      const parseTextArray = defaultParser(PG_TYPE.TEXT_ARRAY) as (value: string) => (string | null)[];
+      return (value) => parseTextArray(value).map((item) => (item === null ? null : element(item)));
+    }
+  }
+  return defaultParser(oid, format);
+}
+
+// pg types its registry by an enum of the built-in OIDs; any OID is a valid question to it.
+const defaultParser = pg.types.getTypeParser as (oid: number, format?: 'text' | 'binary') => TextParser;

@@ -1,0 +1,40 @@
+/**
+ * Domain errors as a discriminated union. One exhaustive switch maps them to HTTP (src/api) and
+ * one to Temporal failures (src/workflows). Messages name fields and rules, never the values a
+ * user typed: they can end up in Temporal's plain-text failure messages.
+ */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export type DomainError =
+  | { code: 'invalid_input'; detail: string; errors: FieldProblem[] }
+  | { code: 'case_not_found'; detail: string }
+  | { code: 'step_not_found'; detail: string }
+  | { code: 'not_allowed_now'; detail: string }
+  | { code: 'rule_violated'; detail: string; errors: FieldProblem[] };
+
+export type DomainErrorCode = DomainError['code'];
+
+export function isDomainError(value: unknown): value is DomainError {
+  if (typeof value !== 'object' || value === null) return false;
+  const code = (value as { code?: unknown }).code;
+  return (
+    code === 'invalid_input' ||
+    code === 'case_not_found' ||
+    code === 'step_not_found' ||
+    code === 'not_allowed_now' ||
+    code === 'rule_violated'
+  );
+}
+
+/** `['measures', 2, 'reviewOn']` → `measures[2].reviewOn`; the one way paths are written. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}

@@ -1,0 +1,267 @@
+/**
+ * The shapes of the HTTP contract (API.md), as zod schemas. The API validates with them, the
+ * workflow's update validators validate with them, and the OpenAPI document is generated from them.
+ */
+import { z } from 'zod';
+import { isIsoDate } from './dates';
+
+export const isoDate = z
+  .string()
+  .refine(isIsoDate, { message: 'must be a calendar date written YYYY-MM-DD' })
+  .meta({ format: 'date', example: '2026-11-23' });
+
+export const instant = z.string().meta({ format: 'date-time' });
+
+/** DDMMYY-XXXX or ten digits in a row: the shape of a Danish CPR number. */
+const cprShape = /\d{6}-\d{4}|\d{10}/;
+
+export const pupilRef = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
+  .refine((value) => !cprShape.test(value), {
+    message: 'looks like a CPR number; use the school’s pseudonymous pupil reference',
+  })
+  .meta({ description: 'The school’s pseudonymous pupil reference; never a name or CPR number', example: 'P-4711' });
+
+export const schoolId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, { message: 'may contain only letters, digits, "_" and "-"' })
+  .meta({ example: 'S1' });
+
+export const tovholder = z.string().trim().min(1).max(120).meta({ example: 'tovholder-kim' });
+
+export const phase = z.enum(['mapping', 'action_plan', 'follow_up', 'closed']);
+export type Phase = z.infer<typeof phase>;
+
+export const track = z.enum(['A', 'B', 'C']);
+export const stepStatus = z.enum(['open', 'due_soon', 'overdue', 'done', 'cancelled']);
+export type StepStatus = z.infer<typeof stepStatus>;
+
+export const concernSource = z.enum(['parents', 'staff', 'pupil', 'absence_data']);
+
+export const openCaseInput = z
+  .object({
+    pupilRef,
+    schoolId,
+    grade: z.number().int().min(0).max(10),
+    tovholder,
+    openedOn: isoDate,
+    concern: z.object({ source: concernSource, note: z.string().max(4000).optional() }).strict(),
+  })
+  .strict()
+  .meta({ id: 'OpenCase' });
+export type OpenCaseInput = z.infer<typeof openCaseInput>;
+
+export const completeStepInput = z
+  .object({ completedOn: isoDate.optional(), note: z.string().max(4000).optional() })
+  .strict()
+  .meta({ id: 'CompleteStep' });
+export type CompleteStepInput = z.infer<typeof completeStepInput>;
+
+export const assessmentDecision = z.enum(['action_plan', 'close']);
+export const assessmentInput = z
+  .object({ decision: assessmentDecision, rationale: z.string().trim().min(1).max(4000) })
+  .strict()
+  .meta({ id: 'Assessment' });
+export type AssessmentInput = z.infer<typeof assessmentInput>;
+
+export const measureTrack = z.enum(['pupil_parents', 'community', 'teaching']);
+export type MeasureTrack = z.infer<typeof measureTrack>;
+export const MEASURE_TRACKS = measureTrack.options;
+
+export const measureInput = z
+  .object({
+    measureId: z
+      .string()
+      .max(32)
+      .optional()
+      .meta({ description: 'Give the id of a measure in the current plan to carry it into the revision' }),
+    track: measureTrack,
+    description: z.string().trim().min(1).max(2000),
+    responsible: z.string().trim().min(1).max(120),
+    startsOn: isoDate,
+    reviewOn: isoDate,
+  })
+  .strict();
+export type MeasureInput = z.infer<typeof measureInput>;
+
+export const planInput = z
+  .object({ measures: z.array(measureInput).min(1).max(50) })
+  .strict()
+  .meta({ id: 'PlanRevisionInput' });
+export type PlanInput = z.infer<typeof planInput>;
+
+export const reviewInput = z
+  .object({
+    measureId: z.string().min(1).max(32),
+    done: z.boolean(),
+    effect: z.enum(['none', 'some', 'clear']),
+    action: z.enum(['keep', 'adjust', 'replace', 'stop']),
+  })
+  .strict();
+export type ReviewInput = z.infer<typeof reviewInput>;
+
+export const followUpOutcome = z.enum(['continue', 'revise_plan', 'escalate', 'propose_closure']);
+export const followUpInput = z
+  .object({
+    heldOn: isoDate,
+    reviews: z.array(reviewInput).max(50),
+    outcome: followUpOutcome,
+    nextFollowUpOn: isoDate.optional().meta({ description: '8 to 12 weeks after heldOn; 8 weeks when left out' }),
+  })
+  .strict()
+  .meta({ id: 'FollowUpInput' });
+export type FollowUpInput = z.infer<typeof followUpInput>;
+
+export const escalationInput = z
+  .object({ reason: z.string().trim().min(1).max(2000) })
+  .strict()
+  .meta({ id: 'EscalationInput' });
+export type EscalationInput = z.infer<typeof escalationInput>;
+
+export const criteria = z
+  .object({
+    regularAttendance: z.boolean(),
+    wellbeingImproving: z.boolean(),
+    communityChallengesReduced: z.boolean(),
+    pupilMotivated: z.boolean(),
+    partiesAgree: z.boolean(),
+    measuresToKeep: z.array(z.string().max(2000)).max(50),
+  })
+  .strict();
+export type Criteria = z.infer<typeof criteria>;
+
+export const bridgingDecision = z.enum(['none', 'civil_society', 'network', 'other']);
+export const closureInput = z
+  .object({
+    criteria,
+    relapsePreventionPlan: z.string().max(8000),
+    bridging: z.object({ decision: bridgingDecision, note: z.string().max(2000).optional() }).strict(),
+  })
+  .strict()
+  .meta({ id: 'ClosureInput' });
+export type ClosureInput = z.infer<typeof closureInput>;
+
+// ---- The views the API answers with -------------------------------------------------------
+
+export const step = z
+  .object({
+    stepId: z.string(),
+    phase,
+    track: track.optional(),
+    title: z.string(),
+    dueOn: isoDate,
+    status: stepStatus,
+    completedOn: isoDate.optional(),
+  })
+  .meta({ id: 'Step' });
+export type Step = z.infer<typeof step>;
+
+export const measure = measureInput.extend({ measureId: z.string() }).meta({ id: 'Measure' });
+export type Measure = z.infer<typeof measure>;
+
+export const plan = z
+  .object({ revision: z.number().int().min(1), adoptedOn: isoDate, measures: z.array(measure) })
+  .meta({ id: 'Plan' });
+export type Plan = z.infer<typeof plan>;
+
+export const followUp = z
+  .object({
+    number: z.number().int().min(1),
+    heldOn: isoDate,
+    reviews: z.array(reviewInput),
+    outcome: followUpOutcome,
+    nextFollowUpOn: isoDate.optional(),
+    planRevision: z.number().int(),
+  })
+  .meta({ id: 'FollowUp' });
+export type FollowUp = z.infer<typeof followUp>;
+
+export const escalation = z
+  .object({ level: z.number().int().min(1).max(3), reason: z.string(), on: isoDate, via: z.enum(['escalation', 'follow_up']) })
+  .meta({ id: 'Escalation' });
+export type Escalation = z.infer<typeof escalation>;
+
+export const closure = closureInput.extend({ closedOn: isoDate }).meta({ id: 'Closure' });
+export type Closure = z.infer<typeof closure>;
+
+export const caseEventType = z.enum([
+  'opened',
+  'step_done',
+  'phase_entered',
+  'step_due_soon',
+  'step_overdue',
+  'assessment',
+  'plan_revision',
+  'follow_up',
+  'escalation',
+  'closed',
+]);
+export type CaseEventType = z.infer<typeof caseEventType>;
+
+export const historyEntry = z
+  .object({
+    seq: z.number().int().min(1),
+    at: instant,
+    event: caseEventType,
+    phase,
+    stepId: z.string().optional(),
+    detail: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'HistoryEntry' });
+export type HistoryEntry = z.infer<typeof historyEntry>;
+
+export const caseView = z
+  .object({
+    caseId: z.string(),
+    pupilRef: z.string(),
+    schoolId: z.string(),
+    grade: z.number().int(),
+    tovholder: z.string(),
+    openedOn: isoDate,
+    concern: openCaseInput.shape.concern,
+    phase,
+    steps: z.array(step),
+    assessment: z
+      .object({ decision: assessmentDecision, rationale: z.string(), decidedOn: isoDate })
+      .optional(),
+    plan: plan.nullable(),
+    planRevision: z.number().int().min(0),
+    planRevisions: z.array(plan),
+    followUps: z.array(followUp),
+    nextFollowUpDue: isoDate.optional(),
+    escalationLevel: z.number().int().min(0).max(3),
+    escalations: z.array(escalation),
+    closure: closure.optional(),
+    history: z.array(historyEntry),
+    asOf: isoDate.meta({ description: 'The school date the step statuses were last computed for' }),
+    version: z.number().int().meta({ description: 'The sequence number of the newest history entry' }),
+  })
+  .meta({ id: 'Case' });
+export type CaseView = z.infer<typeof caseView>;
+
+export const caseSummary = z
+  .object({
+    caseId: z.string(),
+    pupilRef: z.string(),
+    schoolId: z.string(),
+    grade: z.number().int(),
+    tovholder: z.string(),
+    openedOn: isoDate,
+    phase,
+    escalationLevel: z.number().int(),
+    nextDueOn: isoDate.nullable(),
+    overdueSteps: z.number().int(),
+    updatedAt: instant,
+  })
+  .meta({ id: 'CaseSummary' });
+export type CaseSummary = z.infer<typeof caseSummary>;
+
+export const listCasesQuery = z
+  .object({ schoolId: schoolId.optional(), phase: phase.optional(), tovholder: tovholder.optional() })
+  .strict();
+export type ListCasesQuery = z.infer<typeof listCasesQuery>;

@@ -1,0 +1,374 @@
+/**
+ * The case package (forløbspakke) as one statechart: mapping (three parallel tracks, then the
+ * assessment), the action plan, follow-up and closure. It is pure: time arrives as the `at` of
+ * every event, effects are announced with `emit`, and nothing here reads a clock or does I/O.
+ */
+import { and, assign, enqueueActions, setup } from 'xstate';
+import { danishDateOf, maxDate, type IsoDate } from '../../domain/dates';
+import type { CaseEventType, HistoryEntry, Measure, Plan } from '../../domain/schemas';
+import {
+  ACTION_PLAN_WEEK,
+  CLOSURE_AFTER_ASSESSMENT_WEEK,
+  FIRST_FOLLOW_UP_WEEK,
+  MAPPING_DEADLINE_WEEKS,
+  dueInWeek,
+  dueOnChosenDate,
+  isSettled,
+  statusOn,
+} from './deadlines';
+import {
+  chosenNextFollowUp,
+  closureProblems,
+  completionProblems,
+  currentPlan,
+  escalationProblems,
+  followUpProblems,
+  planProblems,
+} from './rules';
+import type { CaseCommand, CaseContext, CaseEmitted, CaseEvent, CaseInput, StepState } from './types';
+
+type Command<T extends CaseCommand['type']> = Extract<CaseCommand, { type: T }>;
+
+export const STEP_TITLES = {
+  class_community: 'Kortlægning af klassefællesskabet og fraværsdata (spor A)',
+  pupil_conversation: 'Samtale med eleven (spor B)',
+  parent_conversation: 'Samtale med forældrene (spor C)',
+  assessment: 'Vurdering efter kortlægningen',
+  action_plan: 'Handleplan med indsatser i alle tre spor',
+  closure: 'Afslutning af forløbet',
+} as const;
+
+export function followUpStepId(number: number): string {
+  return `follow_up_${number}`;
+}
+
+/** Steps the tovholder marks done directly; the others are done by their own action. */
+export const DIRECTLY_COMPLETED_STEPS = ['class_community', 'pupil_conversation', 'parent_conversation'] as const;
+
+// ---- Pure helpers that build the next context ------------------------------------------------
+
+function eventDate(at: string): IsoDate {
+  return danishDateOf(at);
+}
+
+/** The instant of an event; XState's own init event has none, so the newest entry's is used. */
+function instantOf(context: CaseContext, event: { type: string; at?: unknown }): string {
+  return typeof event.at === 'string' ? event.at : (context.history.at(-1)?.at ?? '1970-01-01T00:00:00Z');
+}
+
+function withEntry(
+  context: CaseContext,
+  at: string,
+  event: CaseEventType,
+  extra: Pick<HistoryEntry, 'stepId' | 'detail'> = {},
+): CaseContext {
+  const seq = context.seq + 1;
+  const entry: HistoryEntry = { seq, at, event, phase: context.phase, ...extra };
+  return { ...context, seq, history: [...context.history, entry] };
+}
+
+function updateStep(context: CaseContext, stepId: string, change: Partial<StepState>): CaseContext {
+  return { ...context, steps: context.steps.map((step) => (step.stepId === stepId ? { ...step, ...change } : step)) };
+}
+
+function completeStepIn(context: CaseContext, stepId: string, completedOn: IsoDate, at: string, note?: string) {
+  const changed = updateStep(context, stepId, { status: 'done', completedOn, ...(note ? { note } : {}) });
+  return withEntry(changed, at, 'step_done', { stepId, detail: { completedOn } });
+}
+
+function enterPhase(context: CaseContext, phase: CaseContext['phase'], at: string): CaseContext {
+  return withEntry({ ...context, phase }, at, 'phase_entered');
+}
+
+function advanceClock(context: CaseContext, at: string): CaseContext {
+  return { ...context, today: maxDate(context.today, eventDate(at)) };
+}
+
+/** Recomputes every open step's status for today; each change is a recorded event. */
+function refreshStatuses(context: CaseContext, at: string): CaseContext {
+  let next = context;
+  for (const step of context.steps) {
+    const status = statusOn(step, context.today);
+    if (status === step.status) continue;
+    next = updateStep(next, step.stepId, { status });
+    if (status === 'due_soon' || status === 'overdue') {
+      next = withEntry(next, at, status === 'due_soon' ? 'step_due_soon' : 'step_overdue', {
+        stepId: step.stepId,
+        detail: { dueOn: step.dueOn },
+      });
+    }
+  }
+  return next;
+}
+
+function newStep(stepId: string, phase: StepState['phase'], title: string, dueOn: IsoDate, track?: StepState['track']): StepState {
+  return { stepId, phase, title, dueOn, status: 'open', ...(track ? { track } : {}) };
+}
+
+export function initialCaseContext(input: CaseInput): CaseContext {
+  const { caseId, pupilRef, schoolId, grade, tovholder, openedOn, concern, at } = input;
+  const weeks = MAPPING_DEADLINE_WEEKS;
+  let context: CaseContext = {
+    caseId,
+    pupilRef,
+    schoolId,
+    grade,
+    tovholder,
+    openedOn,
+    concern,
+    today: maxDate(eventDate(at), openedOn),
+    phase: 'mapping',
+    steps: [
+      newStep('class_community', 'mapping', STEP_TITLES.class_community, dueInWeek(openedOn, weeks.class_community), 'A'),
+      newStep('pupil_conversation', 'mapping', STEP_TITLES.pupil_conversation, dueInWeek(openedOn, weeks.pupil_conversation), 'B'),
+      newStep('parent_conversation', 'mapping', STEP_TITLES.parent_conversation, dueInWeek(openedOn, weeks.parent_conversation), 'C'),
+      newStep('assessment', 'mapping', STEP_TITLES.assessment, dueInWeek(openedOn, weeks.assessment)),
+    ],
+    plans: [],
+    followUps: [],
+    escalationLevel: 0,
+    escalations: [],
+    planRevisionRequested: false,
+    closureProposed: false,
+    history: [],
+    seq: 0,
+    announcedSeq: 0,
+    nextMeasureNumber: 1,
+  };
+  context = withEntry(context, at, 'opened', { detail: { openedOn, source: concern.source } });
+  return withEntry(context, at, 'phase_entered');
+}
+
+function adoptPlan(context: CaseContext, event: Command<'plan.submit'>): CaseContext {
+  let nextMeasureNumber = context.nextMeasureNumber;
+  const measures: Measure[] = event.measures.map((measure) => {
+    if (measure.measureId !== undefined) return { ...measure, measureId: measure.measureId };
+    const measureId = `M${nextMeasureNumber}`;
+    nextMeasureNumber += 1;
+    return { ...measure, measureId };
+  });
+  const revision = context.plans.length + 1;
+  const plan: Plan = { revision, adoptedOn: context.today, measures };
+  let next: CaseContext = { ...context, plans: [...context.plans, plan], nextMeasureNumber, planRevisionRequested: false };
+  next = withEntry(next, event.at, 'plan_revision', { detail: { revision, measures: measures.length } });
+  const actionPlanStep = next.steps.find((step) => step.stepId === 'action_plan');
+  if (actionPlanStep && !isSettled(actionPlanStep.status)) {
+    next = completeStepIn(next, 'action_plan', context.today, event.at);
+  }
+  return next;
+}
+
+function escalate(context: CaseContext, reason: string, at: string, via: 'escalation' | 'follow_up'): CaseContext {
+  const level = context.escalationLevel + 1;
+  const next: CaseContext = {
+    ...context,
+    escalationLevel: level,
+    escalations: [...context.escalations, { level, reason, on: context.today, via }],
+  };
+  return withEntry(next, at, 'escalation', { detail: { level, via } });
+}
+
+function recordFollowUp(context: CaseContext, event: Command<'followUp.record'>): CaseContext {
+  const number = context.followUps.length + 1;
+  const chosen = chosenNextFollowUp(event);
+  const plan = currentPlan(context);
+  let next: CaseContext = {
+    ...context,
+    followUps: [
+      ...context.followUps,
+      {
+        number,
+        heldOn: event.heldOn,
+        reviews: event.reviews,
+        outcome: event.outcome,
+        nextFollowUpOn: chosen,
+        planRevision: plan?.revision ?? 0,
+      },
+    ],
+  };
+  next = withEntry(next, event.at, 'follow_up', { stepId: followUpStepId(number), detail: { number, outcome: event.outcome } });
+  next = completeStepIn(next, followUpStepId(number), event.heldOn, event.at);
+  const dueOn = dueOnChosenDate(chosen);
+  next = {
+    ...next,
+    nextFollowUpDue: dueOn,
+    steps: [...next.steps, newStep(followUpStepId(number + 1), 'follow_up', `Opfølgning ${number + 1}`, dueOn)],
+  };
+  if (event.outcome === 'revise_plan') next = { ...next, planRevisionRequested: true };
+  if (event.outcome === 'propose_closure') next = { ...next, closureProposed: true };
+  if (event.outcome === 'escalate') next = escalate(next, `Opfølgning ${number}`, event.at, 'follow_up');
+  return next;
+}
+
+function close(context: CaseContext, event: Command<'close'>): CaseContext {
+  const { criteria, relapsePreventionPlan, bridging } = event;
+  let next: CaseContext = { ...context, closure: { criteria, relapsePreventionPlan, bridging, closedOn: context.today } };
+  const closureStep = next.steps.find((step) => step.stepId === 'closure');
+  if (closureStep && !isSettled(closureStep.status)) next = completeStepIn(next, 'closure', context.today, event.at);
+  next = { ...next, steps: next.steps.map((step) => (isSettled(step.status) ? step : { ...step, status: 'cancelled' })) };
+  return withEntry(next, event.at, 'closed', { detail: { bridging: bridging.decision } });
+}
+
+// ---- The machine ----------------------------------------------------------------------------
+
+const REFRESH_AND_ANNOUNCE = ['refreshStatuses', 'announce'] as const;
+
+export const caseMachine = setup({
+  types: {
+    context: {} as CaseContext,
+    events: {} as CaseEvent,
+    input: {} as CaseInput,
+    emitted: {} as CaseEmitted,
+  },
+  guards: {
+    isStep: ({ event }, params: { stepId: string }) => event.type === 'step.complete' && event.stepId === params.stepId,
+    completionAcceptable: ({ context, event }) =>
+      event.type === 'step.complete' && completionProblems(context, event, eventDate(event.at)).length === 0,
+    decidesActionPlan: ({ event }) => event.type === 'assessment.decide' && event.decision === 'action_plan',
+    planAcceptable: ({ context, event }) => event.type === 'plan.submit' && planProblems(context, event).length === 0,
+    followUpAcceptable: ({ context, event }) =>
+      event.type === 'followUp.record' && followUpProblems(context, event, eventDate(event.at)).length === 0,
+    escalationAcceptable: ({ context }) => escalationProblems(context, 'reason').length === 0,
+    closureAcceptable: ({ event }) => event.type === 'close' && closureProblems(event).length === 0,
+  },
+  actions: {
+    tick: assign(({ context, event }) => advanceClock(context, event.at)),
+    refreshStatuses: assign(({ context, event }) => refreshStatuses(context, instantOf(context, event))),
+    /** Announces every history entry not yet announced: the workflow records them. */
+    announce: enqueueActions(({ context, enqueue }) => {
+      const fresh = context.history.filter((entry) => entry.seq > context.announcedSeq);
+      if (fresh.length === 0) return;
+      for (const entry of fresh) enqueue.emit({ type: 'case.recorded', entry });
+      enqueue.assign({ announcedSeq: context.seq });
+    }),
+    completeMappingStep: assign(({ context, event }) => {
+      if (event.type !== 'step.complete') return context;
+      return completeStepIn(context, event.stepId, event.completedOn ?? context.today, event.at, event.note);
+    }),
+    recordAssessment: assign(({ context, event }) => {
+      if (event.type !== 'assessment.decide') return context;
+      let next: CaseContext = {
+        ...context,
+        assessment: { decision: event.decision, rationale: event.rationale, decidedOn: context.today },
+      };
+      next = withEntry(next, event.at, 'assessment', { detail: { decision: event.decision } });
+      next = completeStepIn(next, 'assessment', context.today, event.at);
+      if (event.decision === 'close') {
+        const dueOn = dueInWeek(context.openedOn, CLOSURE_AFTER_ASSESSMENT_WEEK);
+        next = { ...next, steps: [...next.steps, newStep('closure', 'mapping', STEP_TITLES.closure, dueOn)] };
+      }
+      return next;
+    }),
+    enterActionPlan: assign(({ context, event }) => {
+      const next = enterPhase(context, 'action_plan', instantOf(context, event));
+      const dueOn = dueInWeek(context.openedOn, ACTION_PLAN_WEEK);
+      return { ...next, steps: [...next.steps, newStep('action_plan', 'action_plan', STEP_TITLES.action_plan, dueOn)] };
+    }),
+    adoptPlan: assign(({ context, event }) => (event.type === 'plan.submit' ? adoptPlan(context, event) : context)),
+    enterFollowUp: assign(({ context, event }) => {
+      const next = enterPhase(context, 'follow_up', instantOf(context, event));
+      const dueOn = dueInWeek(context.openedOn, FIRST_FOLLOW_UP_WEEK);
+      return {
+        ...next,
+        nextFollowUpDue: dueOn,
+        steps: [...next.steps, newStep(followUpStepId(1), 'follow_up', 'Opfølgning 1', dueOn)],
+      };
+    }),
+    recordFollowUp: assign(({ context, event }) =>
+      event.type === 'followUp.record' ? recordFollowUp(context, event) : context,
+    ),
+    escalate: assign(({ context, event }) =>
+      event.type === 'escalate' ? escalate(context, event.reason, event.at, 'escalation') : context,
+    ),
+    close: assign(({ context, event }) => (event.type === 'close' ? close(context, event) : context)),
+    enterClosed: assign(({ context, event }) => enterPhase(context, 'closed', instantOf(context, event))),
+  },
+}).createMachine({
+  id: 'case',
+  context: ({ input }) => initialCaseContext(input),
+  initial: 'mapping',
+  on: {
+    'clock.tick': { actions: ['tick', ...REFRESH_AND_ANNOUNCE] },
+  },
+  states: {
+    mapping: {
+      initial: 'tracks',
+      entry: [...REFRESH_AND_ANNOUNCE],
+      on: {
+        escalate: { guard: 'escalationAcceptable', actions: ['tick', 'escalate', ...REFRESH_AND_ANNOUNCE] },
+      },
+      states: {
+        tracks: {
+          type: 'parallel',
+          states: {
+            classCommunity: trackRegion('class_community'),
+            pupilConversation: trackRegion('pupil_conversation'),
+            parentConversation: trackRegion('parent_conversation'),
+          },
+          onDone: { target: 'assessing' },
+        },
+        assessing: {
+          on: {
+            'assessment.decide': [
+              {
+                guard: 'decidesActionPlan',
+                target: '#case.actionPlan',
+                actions: ['tick', 'recordAssessment'],
+              },
+              { target: 'awaitingClosure', actions: ['tick', 'recordAssessment', ...REFRESH_AND_ANNOUNCE] },
+            ],
+          },
+        },
+        awaitingClosure: {
+          on: {
+            close: { guard: 'closureAcceptable', target: '#case.closed', actions: ['tick', 'close'] },
+          },
+        },
+      },
+    },
+    actionPlan: {
+      entry: ['enterActionPlan', ...REFRESH_AND_ANNOUNCE],
+      on: {
+        'plan.submit': { guard: 'planAcceptable', target: 'followUp', actions: ['tick', 'adoptPlan'] },
+        escalate: { guard: 'escalationAcceptable', actions: ['tick', 'escalate', ...REFRESH_AND_ANNOUNCE] },
+      },
+    },
+    followUp: {
+      entry: ['enterFollowUp', ...REFRESH_AND_ANNOUNCE],
+      on: {
+        'plan.submit': { guard: 'planAcceptable', actions: ['tick', 'adoptPlan', ...REFRESH_AND_ANNOUNCE] },
+        'followUp.record': {
+          guard: 'followUpAcceptable',
+          actions: ['tick', 'recordFollowUp', ...REFRESH_AND_ANNOUNCE],
+        },
+        escalate: { guard: 'escalationAcceptable', actions: ['tick', 'escalate', ...REFRESH_AND_ANNOUNCE] },
+        close: { guard: 'closureAcceptable', target: 'closed', actions: ['tick', 'close'] },
+      },
+    },
+    closed: {
+      type: 'final',
+      entry: ['enterClosed', 'announce'],
+    },
+  },
+});
+
+/** One mapping track: open until its step is marked done. */
+function trackRegion(stepId: (typeof DIRECTLY_COMPLETED_STEPS)[number]) {
+  return {
+    initial: 'open' as const,
+    states: {
+      open: {
+        on: {
+          'step.complete': {
+            guard: and([{ type: 'isStep' as const, params: { stepId } }, 'completionAcceptable' as const]),
+            target: 'done' as const,
+            actions: ['tick' as const, 'completeMappingStep' as const, ...REFRESH_AND_ANNOUNCE],
+          },
+        },
+      },
+      done: { type: 'final' as const },
+    },
+  };
+}
+
+export type CaseMachine = typeof caseMachine;

@@ -1,0 +1,66 @@
+/**
+ * Deadlines and step statuses: the week arithmetic of API.md on the school calendar.
+ * Pure: "today" is always passed in.
+ */
+import { addDays, type IsoDate } from '../../domain/dates';
+import { endOfCaseWeek, onOrNextSchoolDay, schoolDaysBetween } from '../../domain/calendar';
+import type { StepStatus } from '../../domain/schemas';
+import type { StepState } from './types';
+
+/** A step is "due soon" from this many school days before its deadline. */
+export const DUE_SOON_SCHOOL_DAYS = 3;
+
+export const MAPPING_DEADLINE_WEEKS = {
+  class_community: 3,
+  pupil_conversation: 2,
+  parent_conversation: 2,
+  assessment: 3,
+} as const;
+export const ACTION_PLAN_WEEK = 4;
+export const CLOSURE_AFTER_ASSESSMENT_WEEK = 4;
+export const FIRST_FOLLOW_UP_WEEK = 7;
+
+/** The follow-up rhythm: the next follow-up 8 to 12 weeks after the last, both ends included. */
+export const FOLLOW_UP_MIN_DAYS = 8 * 7;
+export const FOLLOW_UP_MAX_DAYS = 12 * 7;
+
+export function dueInWeek(openedOn: IsoDate, week: number): IsoDate {
+  return endOfCaseWeek(openedOn, week);
+}
+
+/** A chosen date that falls on a day off moves to the next school day. */
+export function dueOnChosenDate(date: IsoDate): IsoDate {
+  return onOrNextSchoolDay(date);
+}
+
+export function isSettled(status: StepStatus): boolean {
+  return status === 'done' || status === 'cancelled';
+}
+
+export function statusOn(step: Pick<StepState, 'status' | 'dueOn'>, today: IsoDate): StepStatus {
+  if (isSettled(step.status)) return step.status;
+  if (today > step.dueOn) return 'overdue';
+  return schoolDaysBetween(today, step.dueOn) <= DUE_SOON_SCHOOL_DAYS ? 'due_soon' : 'open';
+}
+
+/** The first date on which a step due `dueOn` counts as due soon. */
+export function dueSoonFrom(dueOn: IsoDate): IsoDate {
+  let day = dueOn;
+  while (schoolDaysBetween(addDays(day, -1), dueOn) <= DUE_SOON_SCHOOL_DAYS) day = addDays(day, -1);
+  return day;
+}
+
+/**
+ * The next date after `today` on which some step's status changes by the passing of time,
+ * or undefined when no open step is waiting on a date. The workflow sets its timer by this.
+ */
+export function nextStatusChangeOn(steps: readonly StepState[], today: IsoDate): IsoDate | undefined {
+  let next: IsoDate | undefined;
+  for (const step of steps) {
+    if (isSettled(step.status)) continue;
+    for (const candidate of [dueSoonFrom(step.dueOn), addDays(step.dueOn, 1)]) {
+      if (candidate > today && (next === undefined || candidate < next)) next = candidate;
+    }
+  }
+  return next;
+}

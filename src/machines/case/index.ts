@@ -1,0 +1,15 @@
+export { caseMachine, initialCaseContext, followUpStepId, STEP_TITLES, DIRECTLY_COMPLETED_STEPS } from './caseMachine';
+export type { CaseMachine } from './caseMachine';
+export { checkCommand } from './commands';
+export type { CaseSnapshot, CommandCheck } from './commands';
+export { toCaseView } from './view';
+export {
+  DUE_SOON_SCHOOL_DAYS,
+  FOLLOW_UP_MAX_DAYS,
+  FOLLOW_UP_MIN_DAYS,
+  dueSoonFrom,
+  nextStatusChangeOn,
+  statusOn,
+} from './deadlines';
+export { openingProblems, MAX_ESCALATION_LEVEL } from './rules';
+export type { CaseCommand, CaseContext, CaseEmitted, CaseEvent, CaseInput } from './types';

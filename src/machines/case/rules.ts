@@ -1,0 +1,165 @@
+/**
+ * The domain rules a command must keep, as pure functions returning the problems found.
+ * The machine's guards are "no problems"; the same functions explain a 422 to the caller.
+ */
+import { addDays, daysBetween, type IsoDate } from '../../domain/dates';
+import type { FieldProblem } from '../../domain/errors';
+import { MEASURE_TRACKS, type MeasureTrack, type OpenCaseInput } from '../../domain/schemas';
+import { FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS } from './deadlines';
+import type { CaseCommand, CaseContext } from './types';
+
+export const MAX_ESCALATION_LEVEL = 3;
+
+type Command<T extends CaseCommand['type']> = Extract<CaseCommand, { type: T }>;
+
+export function currentPlan(context: CaseContext) {
+  return context.plans.at(-1);
+}
+
+function notInFuture(date: IsoDate, today: IsoDate, path: string, what: string): FieldProblem[] {
+  return date > today ? [{ path, message: `${what} cannot be later than today` }] : [];
+}
+
+/** Opening: a case already running on paper may be entered with its real, earlier date. */
+export function openingProblems(input: Pick<OpenCaseInput, 'openedOn'>, today: IsoDate): FieldProblem[] {
+  return notInFuture(input.openedOn, today, 'openedOn', 'the opening date');
+}
+
+export function completionProblems(
+  context: CaseContext,
+  event: Command<'step.complete'>,
+  today: IsoDate,
+): FieldProblem[] {
+  const completedOn = event.completedOn ?? today;
+  const problems = notInFuture(completedOn, today, 'completedOn', 'the completion date');
+  if (completedOn < context.openedOn) {
+    problems.push({ path: 'completedOn', message: 'the completion date cannot be before the case was opened' });
+  }
+  return problems;
+}
+
+const TRACK_NAMES: Record<MeasureTrack, string> = {
+  pupil_parents: 'pupil_parents (#1, to the pupil and parents)',
+  community: 'community (#2, to the community)',
+  teaching: 'teaching (#3, teaching while absent)',
+};
+
+export function planProblems(context: CaseContext, event: Command<'plan.submit'>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const covered = new Set(event.measures.map((measure) => measure.track));
+  const missing = MEASURE_TRACKS.filter((track) => !covered.has(track));
+  if (missing.length > 0) {
+    problems.push({
+      path: 'measures',
+      message: `a plan needs at least one measure in each of the three tracks; missing: ${missing
+        .map((track) => TRACK_NAMES[track])
+        .join(', ')}`,
+    });
+  }
+  const known = new Set(currentPlan(context)?.measures.map((measure) => measure.measureId) ?? []);
+  const seen = new Set<string>();
+  event.measures.forEach((measure, index) => {
+    if (measure.reviewOn < measure.startsOn) {
+      problems.push({ path: `measures[${index}].reviewOn`, message: 'the review date cannot be before the start date' });
+    }
+    if (measure.startsOn < context.openedOn) {
+      problems.push({ path: `measures[${index}].startsOn`, message: 'a measure cannot start before the case was opened' });
+    }
+    if (measure.measureId !== undefined) {
+      if (!known.has(measure.measureId)) {
+        problems.push({
+          path: `measures[${index}].measureId`,
+          message: 'names no measure of the current plan; leave it out for a new measure',
+        });
+      } else if (seen.has(measure.measureId)) {
+        problems.push({ path: `measures[${index}].measureId`, message: 'the same measure appears twice' });
+      }
+      seen.add(measure.measureId);
+    }
+  });
+  return problems;
+}
+
+export function escalationProblems(context: CaseContext, path: string): FieldProblem[] {
+  return context.escalationLevel >= MAX_ESCALATION_LEVEL
+    ? [{ path, message: `the case is already at the highest escalation level (${MAX_ESCALATION_LEVEL})` }]
+    : [];
+}
+
+/** When the next follow-up falls: the chosen date, or 8 weeks after the one held. */
+export function chosenNextFollowUp(event: Command<'followUp.record'>): IsoDate {
+  return event.nextFollowUpOn ?? addDays(event.heldOn, FOLLOW_UP_MIN_DAYS);
+}
+
+export function followUpProblems(
+  context: CaseContext,
+  event: Command<'followUp.record'>,
+  today: IsoDate,
+): FieldProblem[] {
+  const problems = notInFuture(event.heldOn, today, 'heldOn', 'the follow-up date');
+  const plan = currentPlan(context);
+  if (plan === undefined) {
+    problems.push({ path: 'heldOn', message: 'there is no action plan to follow up on' });
+    return problems;
+  }
+  if (event.heldOn < plan.adoptedOn) {
+    problems.push({ path: 'heldOn', message: 'a follow-up cannot be held before the current plan was adopted' });
+  }
+  const previous = context.followUps.at(-1);
+  if (previous !== undefined && event.heldOn < previous.heldOn) {
+    problems.push({ path: 'heldOn', message: 'a follow-up cannot be held before the previous follow-up' });
+  }
+  const measureIds = new Set(plan.measures.map((measure) => measure.measureId));
+  const reviewed = new Set<string>();
+  event.reviews.forEach((review, index) => {
+    if (!measureIds.has(review.measureId)) {
+      problems.push({ path: `reviews[${index}].measureId`, message: 'names no measure of the current plan' });
+    } else if (reviewed.has(review.measureId)) {
+      problems.push({ path: `reviews[${index}].measureId`, message: 'the same measure is reviewed twice' });
+    }
+    reviewed.add(review.measureId);
+  });
+  const unreviewed = plan.measures.filter((measure) => !reviewed.has(measure.measureId));
+  if (unreviewed.length > 0) {
+    problems.push({
+      path: 'reviews',
+      message: `every measure of the current plan needs a review; missing: ${unreviewed
+        .map((measure) => measure.measureId)
+        .join(', ')}`,
+    });
+  }
+  if (event.nextFollowUpOn !== undefined) {
+    const gap = daysBetween(event.heldOn, event.nextFollowUpOn);
+    if (gap < FOLLOW_UP_MIN_DAYS || gap > FOLLOW_UP_MAX_DAYS) {
+      problems.push({
+        path: 'nextFollowUpOn',
+        message: `the next follow-up must be 8 to 12 weeks after heldOn (between ${addDays(
+          event.heldOn,
+          FOLLOW_UP_MIN_DAYS,
+        )} and ${addDays(event.heldOn, FOLLOW_UP_MAX_DAYS)})`,
+      });
+    }
+  }
+  if (event.outcome === 'escalate') problems.push(...escalationProblems(context, 'outcome'));
+  return problems;
+}
+
+export function closureProblems(event: Command<'close'>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!event.criteria.regularAttendance) {
+    problems.push({ path: 'criteria.regularAttendance', message: 'a case closes only when the pupil attends regularly' });
+  }
+  if (!event.criteria.partiesAgree) {
+    problems.push({
+      path: 'criteria.partiesAgree',
+      message: 'a case closes only when pupil, parents and school agree to close it',
+    });
+  }
+  if (event.relapsePreventionPlan.trim() === '') {
+    problems.push({ path: 'relapsePreventionPlan', message: 'closing needs a plan to keep the absence from returning' });
+  }
+  if (event.bridging.decision === 'other' && (event.bridging.note ?? '').trim() === '') {
+    problems.push({ path: 'bridging.note', message: 'say which effort the pupil is bridged to when the decision is "other"' });
+  }
+  return problems;
+}

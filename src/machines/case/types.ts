@@ -1,0 +1,73 @@
+import type {
+  AssessmentInput,
+  ClosureInput,
+  CompleteStepInput,
+  Criteria,
+  Escalation,
+  FollowUp,
+  FollowUpInput,
+  HistoryEntry,
+  OpenCaseInput,
+  Phase,
+  Plan,
+  PlanInput,
+  Step,
+} from '../../domain/schemas';
+import type { IsoDate } from '../../domain/dates';
+
+/** What the machine starts from: the leader's decision to open, and the instant it was made. */
+export interface CaseInput extends OpenCaseInput {
+  caseId: string;
+  /** ISO instant of the opening, in the workflow's time. */
+  at: string;
+}
+
+export interface StepState extends Step {
+  note?: string;
+}
+
+export interface CaseContext {
+  caseId: string;
+  pupilRef: string;
+  schoolId: string;
+  grade: number;
+  tovholder: string;
+  openedOn: IsoDate;
+  concern: OpenCaseInput['concern'];
+  /** The Danish date of the newest event: the machine's only notion of "now". */
+  today: IsoDate;
+  phase: Phase;
+  steps: StepState[];
+  assessment?: { decision: AssessmentInput['decision']; rationale: string; decidedOn: IsoDate };
+  plans: Plan[];
+  followUps: FollowUp[];
+  nextFollowUpDue?: IsoDate;
+  escalationLevel: number;
+  escalations: Escalation[];
+  closure?: ClosureInput & { closedOn: IsoDate };
+  planRevisionRequested: boolean;
+  closureProposed: boolean;
+  history: HistoryEntry[];
+  /** Sequence number of the newest history entry. */
+  seq: number;
+  /** Sequence number of the newest entry already announced with `emit`. */
+  announcedSeq: number;
+  nextMeasureNumber: number;
+}
+
+type At = { at: string };
+
+export type CaseCommand =
+  | ({ type: 'step.complete'; stepId: string } & CompleteStepInput & At)
+  | ({ type: 'assessment.decide' } & AssessmentInput & At)
+  | ({ type: 'plan.submit' } & PlanInput & At)
+  | ({ type: 'followUp.record' } & FollowUpInput & At)
+  | ({ type: 'escalate'; reason: string } & At)
+  | ({ type: 'close' } & ClosureInput & At);
+
+export type CaseEvent = CaseCommand | ({ type: 'clock.tick' } & At);
+
+/** What the machine announces; the workflow turns it into activity calls. */
+export type CaseEmitted = { type: 'case.recorded'; entry: HistoryEntry };
+
+export type { Criteria };

@@ -1,0 +1,30 @@
+import type { CaseView } from '../../domain/schemas';
+import type { CaseContext } from './types';
+
+/** The case as plain JSON for queries, activities and HTTP: never the XState snapshot itself. */
+export function toCaseView(context: CaseContext): CaseView {
+  const plan = context.plans.at(-1) ?? null;
+  return {
+    caseId: context.caseId,
+    pupilRef: context.pupilRef,
+    schoolId: context.schoolId,
+    grade: context.grade,
+    tovholder: context.tovholder,
+    openedOn: context.openedOn,
+    concern: context.concern,
+    phase: context.phase,
+    steps: context.steps.map(({ note: _note, ...step }) => step),
+    ...(context.assessment ? { assessment: context.assessment } : {}),
+    plan,
+    planRevision: plan?.revision ?? 0,
+    planRevisions: context.plans,
+    followUps: context.followUps,
+    ...(context.nextFollowUpDue && context.phase === 'follow_up' ? { nextFollowUpDue: context.nextFollowUpDue } : {}),
+    escalationLevel: context.escalationLevel,
+    escalations: context.escalations,
+    ...(context.closure ? { closure: context.closure } : {}),
+    history: context.history,
+    asOf: context.today,
+    version: context.seq,
+  };
+}

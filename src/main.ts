@@ -1,0 +1,136 @@
+/**
+ * `npm start`: the whole service in one process. Without TEMPORAL_ADDRESS it starts the Temporal
+ * dev server (SQLite in DATA_DIR, so cases survive a restart); without DATABASE_URL it uses PGlite
+ * in DATA_DIR. Ctrl-C / SIGTERM stop the API, the worker, the database and then the dev server.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createActivities } from './activities/index';
+import { createApp } from './api/app';
+import { createHealthCheck, startApi } from './api/server';
+import { loadConfig } from './config';
+import { createCaseStore, openDatabase } from './db/index';
+import { failStartup, onShutdownSignal } from './lifecycle';
+import { createLogger, errorFields, type Logger } from './logger';
+import { startDevServer } from './temporal/devServer';
+import { TASK_QUEUE } from './temporal/names';
+import { createCaseWorker, installTemporalRuntime } from './worker';
+
+/**
+ * What start-up has built so far, torn down in reverse order of creation (the same path for
+ * Ctrl-C and for a failed start), except that the API goes first: it takes no new requests
+ * while the worker, connections, database and dev server still serve the ones in flight.
+ */
+class Teardown {
+  private readonly steps: { name: string; run: () => Promise<void> }[] = [];
+  private first: { name: string; run: () => Promise<void> } | undefined;
+  constructor(private readonly log: () => Logger) {}
+
+  add(name: string, run: () => Promise<void>): void {
+    this.steps.push({ name, run });
+  }
+
+  addFirst(name: string, run: () => Promise<void>): void {
+    this.first = { name, run };
+  }
+
+  async runAll(): Promise<void> {
+    const order = [...(this.first ? [this.first] : []), ...this.steps.splice(0).reverse()];
+    this.first = undefined;
+    let failed = false;
+    for (const step of order) {
+      try {
+        await step.run();
+        this.log().info('stopped', { part: step.name });
+      } catch (err) {
+        failed = true;
+        this.log().error('could not stop cleanly', { part: step.name, ...errorFields(err) });
+      }
+    }
+    if (failed) throw new Error('shutdown finished with errors');
+  }
+}
+
+async function main(): Promise<void> {
+  let logger = createLogger();
+  const teardown = new Teardown(() => logger);
+  try {
+    const config = loadConfig();
+    logger = createLogger({ level: config.logLevel, format: config.logFormat });
+    const startedAt = Date.now();
+    installTemporalRuntime(logger);
+    onShutdownSignal(logger, () => teardown.runAll());
+
+    // Listen first: until everything below is ready, every request (and /health) gets 503.
+    const api = await startApi({ port: config.port, logger });
+    teardown.addFirst('api', () => api.close());
+
+    let temporalAddress = config.temporalAddress;
+    let temporalUiUrl: string | undefined;
+    if (!temporalAddress) {
+      const devServer = await startDevServer({
+        dataDir: config.dataDir,
+        namespace: config.temporalNamespace,
+        port: config.temporalPort,
+        uiPort: config.temporalUiPort,
+        cliPath: config.temporalCliPath,
+        logger,
+      });
+      teardown.add('temporal dev server', () => devServer.stop());
+      temporalAddress = devServer.address;
+      temporalUiUrl = devServer.uiUrl;
+      logger.info('embedded Temporal started', { address: temporalAddress, ms: Date.now() - startedAt });
+    }
+
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    teardown.add('database', () => db.close());
+    const store = createCaseStore(db);
+
+    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    teardown.add('worker connection', () => nativeConnection.close());
+    const connection = await Connection.connect({ address: temporalAddress });
+    teardown.add('client connection', () => connection.close());
+    const client = new Client({ connection, namespace: config.temporalNamespace });
+
+    const worker: Worker = await createCaseWorker({
+      connection: nativeConnection,
+      namespace: config.temporalNamespace,
+      activities: createActivities({ store }),
+    });
+    const running = worker.run();
+    teardown.add('worker', async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    // A worker failing on its own takes the service down rather than leaving a half-alive API.
+    running.catch((err: unknown) => {
+      logger.error('worker failed; stopping', errorFields(err));
+      process.kill(process.pid, 'SIGTERM');
+    });
+
+    api.attach(
+      createApp({
+        client,
+        store,
+        health: createHealthCheck({ connection, store, isReady: () => worker.getState() === 'RUNNING' }),
+      }),
+    );
+
+    logger.info('Fraværsforløb is ready', {
+      api: api.url,
+      docs: api.docsUrl,
+      temporalUi: temporalUiUrl ?? '(external Temporal: see its own UI)',
+      taskQueue: TASK_QUEUE,
+      namespace: config.temporalNamespace,
+      database: db.kind,
+      dataDir: config.dataDir,
+      ms: Date.now() - startedAt,
+    });
+  } catch (err) {
+    // Stop what did start (dev server, DB) before reporting, so nothing is left running.
+    await teardown.runAll().catch(() => undefined);
+    failStartup(logger, err);
+  }
+}
+
+await main();

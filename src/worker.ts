@@ -1,0 +1,136 @@
+/**
+ * The Temporal worker that runs case workflows and their activities.
+ *
+ * `createCaseWorker` is used by `npm start` (src/main.ts) and tests; run directly
+ * (`npm run worker`) this file is a worker-only process for deployments where Temporal and
+ * PostgreSQL run elsewhere (docker-compose.yml).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LogLevel as SdkLogLevel, LogMetadata } from '@temporalio/common';
+import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities } from './activities/index';
+import { loadConfig } from './config';
+import { createCaseStore, openDatabase } from './db/index';
+import { failStartup, isMainModule, onShutdownSignal } from './lifecycle';
+import { createLogger, errorFields, type LogFields, type Logger } from './logger';
+import { TASK_QUEUE } from './temporal/names';
+
+/** The workflow sources; the worker bundles them with webpack when no prebuilt bundle is given. */
+export const WORKFLOWS_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows', 'index.ts');
+
+export type ActivityImplementations = Record<string, (...args: never[]) => Promise<unknown>>;
+
+export interface CaseWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  /** Default: the service's TASK_QUEUE. Tests pass a unique one. */
+  taskQueue?: string;
+  activities: ActivityImplementations;
+  /** Prebuilt by `bundleWorkflowCode` (tests, production); else WORKFLOWS_PATH is bundled now. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    activities: options.activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  });
+}
+
+/** SDK metadata keys that carry identifiers only; everything else (payload excerpts, failure text) is dropped. */
+const SAFE_SDK_META = ['namespace', 'taskQueue', 'workflowType', 'workflowId', 'runId', 'activityType', 'activityId', 'attempt', 'state', 'sdkComponent'];
+
+/**
+ * Routes the Temporal SDK's log lines through our logger, keeping identifiers only, and turns off
+ * the SDK's own SIGINT/SIGTERM handling: the entry points stop things in their own order.
+ * Must run before anything creates a worker or NativeConnection; later calls are no-ops.
+ */
+export function installTemporalRuntime(logger: Logger): void {
+  if (Runtime._instance) return;
+  const log = logger.child({ component: 'temporal-sdk' });
+  const toFields = (meta?: LogMetadata): LogFields => {
+    const fields: Record<string, string | number | boolean> = {};
+    for (const key of SAFE_SDK_META) {
+      const value: unknown = meta?.[key];
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = value;
+    }
+    return fields;
+  };
+  const emit = (level: SdkLogLevel, message: string, meta?: LogMetadata) => {
+    const fields = toFields(meta);
+    if (level === 'ERROR') log.error(message, fields);
+    else if (level === 'WARN') log.warn(message, fields);
+    else if (level === 'INFO') log.info(message, fields);
+    else log.debug(message, fields);
+  };
+  Runtime.install({
+    shutdownSignals: [],
+    logger: {
+      log: emit,
+      trace: (m, meta) => emit('TRACE', m, meta),
+      debug: (m, meta) => emit('DEBUG', m, meta),
+      info: (m, meta) => emit('INFO', m, meta),
+      warn: (m, meta) => emit('WARN', m, meta),
+      error: (m, meta) => emit('ERROR', m, meta),
+    },
+  });
+}
+
+/** `npm run worker`: a worker-only process against an external Temporal cluster. */
+async function runWorkerProcess(): Promise<void> {
+  let logger = createLogger();
+  try {
+    const config = loadConfig();
+    logger = createLogger({ level: config.logLevel, format: config.logFormat }, { component: 'worker' });
+    if (!config.temporalAddress) {
+      throw new Error('TEMPORAL_ADDRESS is required for `npm run worker` (use `npm start` for the embedded server)');
+    }
+    if (!config.databaseUrl) {
+      // PGlite allows one process per data directory; a separate api process could not share it.
+      logger.warn('DATABASE_URL unset: using embedded PGlite; no other process may use this DATA_DIR', { dataDir: config.dataDir });
+    }
+    installTemporalRuntime(logger);
+
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    let connection: NativeConnection | undefined;
+    try {
+      connection = await NativeConnection.connect({ address: config.temporalAddress });
+      const worker = await createCaseWorker({
+        connection,
+        namespace: config.temporalNamespace,
+        activities: createActivities({ store: createCaseStore(db) }),
+      });
+      const running = worker.run();
+      logger.info('worker running', { taskQueue: TASK_QUEUE, namespace: config.temporalNamespace });
+
+      const conn = connection;
+      onShutdownSignal(logger, async () => {
+        worker.shutdown();
+        await running.catch(() => undefined);
+        await conn.close();
+        await db.close();
+      });
+      // A worker that stops on its own (fatal error) ends the process with an error.
+      await running.catch(async (err: unknown) => {
+        logger.error('worker stopped', errorFields(err));
+        await conn.close().catch(() => undefined);
+        await db.close().catch(() => undefined);
+        process.exit(1);
+      });
+    } catch (err) {
+      await connection?.close().catch(() => undefined);
+      await db.close().catch(() => undefined);
+      throw err;
+    }
+  } catch (err) {
+    failStartup(logger, err);
+  }
+}
+
+if (isMainModule(import.meta.url)) {
+  await runWorkerProcess();
+}

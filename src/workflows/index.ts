@@ -1,0 +1,2 @@
+export { caseWorkflow } from './caseWorkflow';
+export type { CaseWorkflowArgs, CaseWorkflowOptions } from './caseWorkflow';
