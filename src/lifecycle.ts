@@ -30,16 +30,21 @@ export function isMainModule(moduleUrl: string, argv1: string | undefined = proc
 
 /**
  * Runs `shutdown` once on SIGINT or SIGTERM and exits with its result (0 when clean).
- * A second signal while shutting down exits at once with 130, for a user pressing Ctrl-C twice.
+ * The same Ctrl-C often arrives several times within milliseconds (the terminal signals the whole
+ * process group, and npm and tsx relay it too), so repeats within DUPLICATE_WINDOW_MS are
+ * ignored; a later one means a user pressing Ctrl-C again, and exits at once with 130.
  */
+const DUPLICATE_WINDOW_MS = 2_000;
+
 export function onShutdownSignal(logger: Logger, shutdown: (signal: NodeJS.Signals) => Promise<void>): void {
-  let stopping = false;
+  let firstAt: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt < DUPLICATE_WINDOW_MS) return;
       logger.warn('second signal: exiting without waiting', { signal });
       process.exit(130);
     }
-    stopping = true;
+    firstAt = Date.now();
     logger.info('shutting down', { signal });
     shutdown(signal).then(
       () => process.exit(0),

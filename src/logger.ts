@@ -34,7 +34,7 @@ export interface LoggerOptions {
 const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 /** Field names that may carry personal data in this domain; their values are never printed. */
-const PERSONAL_FIELD = /pupil|cpr|name|email|phone|note|rationale|body|subject|recipient|tovholder/i;
+const PERSONAL_FIELD = /^(pupil.*|cpr.*|.*name|e?mail|phone.*|note|rationale|body|subject|recipient|tovholder)$/i;
 
 function scrub(fields: LogFields): Record<string, LogValue> {
   const out: Record<string, LogValue> = {};

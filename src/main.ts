@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       createApp({
         client,
         store,
-        health: createHealthCheck({ connection, store, isReady: () => worker.getState() === 'RUNNING' }),
+        health: createHealthCheck({ client, store, isReady: () => worker.getState() === 'RUNNING' }),
       }),
     );
 

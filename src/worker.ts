@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { LogLevel as SdkLogLevel, LogMetadata } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from './activities/index';
-import { loadConfig } from './config';
+import { ConfigError, loadConfig } from './config';
 import { createCaseStore, openDatabase } from './db/index';
 import { failStartup, isMainModule, onShutdownSignal } from './lifecycle';
 import { createLogger, errorFields, type LogFields, type Logger } from './logger';
@@ -62,9 +62,9 @@ export function installTemporalRuntime(logger: Logger): void {
   };
   const emit = (level: SdkLogLevel, message: string, meta?: LogMetadata) => {
     const fields = toFields(meta);
+    // The SDK's INFO is chatty (webpack output, every state change): our debug level.
     if (level === 'ERROR') log.error(message, fields);
     else if (level === 'WARN') log.warn(message, fields);
-    else if (level === 'INFO') log.info(message, fields);
     else log.debug(message, fields);
   };
   Runtime.install({
@@ -87,7 +87,7 @@ async function runWorkerProcess(): Promise<void> {
     const config = loadConfig();
     logger = createLogger({ level: config.logLevel, format: config.logFormat }, { component: 'worker' });
     if (!config.temporalAddress) {
-      throw new Error('TEMPORAL_ADDRESS is required for `npm run worker` (use `npm start` for the embedded server)');
+      throw new ConfigError('TEMPORAL_ADDRESS is required for `npm run worker` (use `npm start` for the embedded server)');
     }
     if (!config.databaseUrl) {
       // PGlite allows one process per data directory; a separate api process could not share it.
@@ -109,7 +109,8 @@ async function runWorkerProcess(): Promise<void> {
 
       const conn = connection;
       onShutdownSignal(logger, async () => {
-        worker.shutdown();
+        // shutdown() throws unless RUNNING (e.g. it already failed on its own).
+        if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.catch(() => undefined);
         await conn.close();
         await db.close();

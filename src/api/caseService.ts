@@ -31,10 +31,13 @@ export interface CaseServiceDeps {
   now?: () => Date;
 }
 
-/** The same Idempotency-Key always names the same case, so a retried POST opens it once. */
-function caseIdFor(idempotencyKey: string | undefined): string {
+/**
+ * The same Idempotency-Key at the same school always names the same case, so a retried POST opens
+ * it once; keys of different schools never meet.
+ */
+function caseIdFor(schoolId: string, idempotencyKey: string | undefined): string {
   if (idempotencyKey === undefined) return randomUUID();
-  const hex = createHash('sha256').update(`open-case:${idempotencyKey}`).digest('hex');
+  const hex = createHash('sha256').update(`open-case:${schoolId}:${idempotencyKey}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -68,7 +71,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       if (problems.length > 0) {
         throw new DomainFailure({ code: 'rule_violated', detail: problems.map((p) => p.message).join('; '), errors: problems });
       }
-      const caseId = caseIdFor(idempotencyKey);
+      const caseId = caseIdFor(input.schoolId, idempotencyKey);
       const workflowId = workflowIdForCase(caseId);
       try {
         await client.workflow.start(caseWorkflow, {
@@ -82,11 +85,11 @@ export function createCaseService(deps: CaseServiceDeps) {
         // The key opened a case that has since closed: answer with that case, open nothing new.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
         const stored = await store.getCase(caseId);
-        if (stored !== null) return stored;
+        if (stored !== null) return sameOpeningOrRefuse(stored, input);
         throw error;
       }
       try {
-        return await client.workflow.getHandle(workflowId).executeUpdate(recordedViewUpdate);
+        return sameOpeningOrRefuse(await client.workflow.getHandle(workflowId).executeUpdate(recordedViewUpdate), input);
       } catch (error) {
         return translate(caseId, error);
       }
@@ -118,8 +121,26 @@ export function createCaseService(deps: CaseServiceDeps) {
 
 export type CaseService = ReturnType<typeof createCaseService>;
 
+/** A key already used to open a different case is refused rather than answered with that case. */
+function sameOpeningOrRefuse(view: CaseView, input: OpenCaseInput): CaseView {
+  const same =
+    view.pupilRef === input.pupilRef &&
+    view.grade === input.grade &&
+    view.tovholder === input.tovholder &&
+    view.openedOn === input.openedOn &&
+    view.concern.source === input.concern.source;
+  if (same) return view;
+  throw new DomainFailure({
+    code: 'rule_violated',
+    detail: 'this Idempotency-Key was already used to open a different case; use a new key',
+    errors: [{ path: 'Idempotency-Key', message: 'was already used to open a different case' }],
+  });
+}
+
 /** Temporal answers an update to a finished workflow with a "completed" error, not a not-found. */
 function isCompletedWorkflowError(error: unknown): boolean {
-  const message = error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : '';
-  return /workflow execution already completed|workflow execution is already completed/i.test(message);
+  for (let current: unknown = error; current instanceof Error; current = (current as { cause?: unknown }).cause) {
+    if (/workflow execution (is )?already completed/i.test(current.message)) return true;
+  }
+  return false;
 }

@@ -5,7 +5,7 @@
 import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../config';
 import { createCaseStore, openDatabase } from '../db/index';
 import type { CaseStore } from '../db/types';
 import { failStartup, isMainModule, onShutdownSignal } from '../lifecycle';
@@ -92,34 +92,37 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
 
 /**
  * Health probes for createApp: each answers false instead of throwing, within ~2 s.
- * `isReady` lets the caller hold Temporal "not ok" until its worker runs.
+ * Temporal is "ok" when the client's namespace can be described (server up, namespace there);
+ * `isReady` lets the caller hold it "not ok" until its worker runs.
  */
 export function createHealthCheck(deps: {
-  connection: Connection;
+  client: Client;
   store: CaseStore;
   isReady?: () => boolean;
 }): () => Promise<HealthStatus> {
   const within = <T>(ms: number, work: Promise<T>) =>
     Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 
+  const temporalOk = async (): Promise<boolean> => {
+    if (deps.isReady && !deps.isReady()) return false;
+    const { client } = deps;
+    try {
+      await client.connection.withDeadline(Date.now() + 2_000, () =>
+        client.workflowService.describeNamespace({ namespace: client.options.namespace }),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const databaseOk = (): Promise<boolean> =>
+    within(2_000, deps.store.ping()).then(
+      () => true,
+      () => false,
+    );
+
   return async () => {
-    const [temporal, database] = await Promise.all([
-      (async () => {
-        if (deps.isReady && !deps.isReady()) return false;
-        try {
-          const { connection } = deps;
-          const answer = await connection.withDeadline(Date.now() + 2_000, () => connection.healthService.check({}));
-          // 1 = SERVING in grpc.health.v1
-          return answer.status === 1;
-        } catch {
-          return false;
-        }
-      })(),
-      within(2_000, deps.store.ping()).then(
-        () => true,
-        () => false,
-      ),
-    ]);
+    const [temporal, database] = await Promise.all([temporalOk(), databaseOk()]);
     return { temporal, database };
   };
 }
@@ -131,7 +134,7 @@ async function runApiProcess(): Promise<void> {
     const config = loadConfig();
     logger = createLogger({ level: config.logLevel, format: config.logFormat }, { component: 'api' });
     if (!config.temporalAddress) {
-      throw new Error('TEMPORAL_ADDRESS is required for `npm run api` (use `npm start` for the embedded server)');
+      throw new ConfigError('TEMPORAL_ADDRESS is required for `npm run api` (use `npm start` for the embedded server)');
     }
     if (!config.databaseUrl) {
       logger.warn('DATABASE_URL unset: using embedded PGlite; no other process may use this DATA_DIR', { dataDir: config.dataDir });
@@ -143,7 +146,7 @@ async function runApiProcess(): Promise<void> {
     const connection = await Connection.connect({ address: config.temporalAddress });
     const client = new Client({ connection, namespace: config.temporalNamespace });
     const store = createCaseStore(db);
-    api.attach(createApp({ client, store, health: createHealthCheck({ connection, store }) }));
+    api.attach(createApp({ client, store, health: createHealthCheck({ client, store }) }));
     logger.info('API ready', { url: api.url, docs: api.docsUrl });
 
     onShutdownSignal(logger, async () => {

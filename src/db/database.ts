@@ -81,14 +81,19 @@ async function openPGlite(directory: string): Promise<Driver> {
 
 // ---- PostgreSQL server -------------------------------------------------------------------
 
+/** pg-pool awaits this promise before handing a client out, though its typings say void. */
+function sessionSetup(client: pg.ClientBase): void {
+  // eslint-disable-next-line @typescript-eslint/no-floating-promises -- awaited by pg-pool itself
+  client.query(SESSION_SETUP_SQL);
+}
+
 function openPostgres(connectionString: string): Driver {
   const pool = new pg.Pool({
     connectionString,
     // Parsers for this pool only: pg's global type registry is left as other code expects it.
     types: { getTypeParser: poolTypeParser },
-    onConnect: async (client) => {
-      await client.query(SESSION_SETUP_SQL);
-    },
+    // pg-pool awaits the promise returned here before handing the client out (its typings say void).
+    onConnect: sessionSetup,
   });
   // An idle connection that breaks (server restart) must not crash the process; the pool
   // replaces it. Only the error code is logged: messages may quote data.

@@ -7,10 +7,12 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: Extract<Dom
 export function parseWith<S extends z.ZodType>(schema: S, data: unknown, prefix: readonly PropertyKey[] = []): Parsed<z.output<S>> {
   const result = schema.safeParse(data);
   if (result.success) return { ok: true, value: result.data };
-  const errors = result.error.issues.map((issue) => ({
-    path: formatPath([...prefix, ...issue.path]),
-    message: issue.message,
-  }));
+  const errors = result.error.issues.flatMap((issue) =>
+    // One entry per unknown field, named by its own path, rather than one for its parent object.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: formatPath([...prefix, ...issue.path, key]), message: 'is not a known field' }))
+      : [{ path: formatPath([...prefix, ...issue.path]), message: issue.message }],
+  );
   return {
     ok: false,
     error: {

@@ -174,7 +174,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     stopping ??= (async () => {
       if (!exitInfo) {
         child.kill('SIGTERM');
-        const gone = await Promise.race([exited.then(() => true), sleep(timeoutMs).then(() => false)]);
+        let timer: NodeJS.Timeout | undefined;
+        const gone = await Promise.race([
+          exited.then(() => true),
+          new Promise<false>((resolve) => {
+            timer = setTimeout(() => resolve(false), timeoutMs);
+          }),
+        ]);
+        // A pending timer would keep the process alive for the rest of the grace period.
+        clearTimeout(timer);
         if (!gone) {
           log?.warn('Temporal dev server ignored SIGTERM, killing it', { pid });
           child.kill('SIGKILL');
@@ -220,6 +228,11 @@ async function waitUntilReady(
     if (exit) {
       throw new Error(`Temporal dev server exited during start-up (code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'})`);
     }
+    // A plain TCP probe first: gRPC's connect waits out its whole timeout on a closed port.
+    if (!(await portAcceptsConnections(address))) {
+      await sleep(50);
+      continue;
+    }
     let connection: Connection | undefined;
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1_000 });
@@ -235,4 +248,20 @@ async function waitUntilReady(
   }
   const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
   throw new Error(`Temporal dev server at ${address} not ready after ${timeoutMs} ms${reason}`);
+}
+
+function portAcceptsConnections(address: string): Promise<boolean> {
+  const separator = address.lastIndexOf(':');
+  const host = address.slice(0, separator);
+  const port = Number(address.slice(separator + 1));
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }

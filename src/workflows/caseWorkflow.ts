@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import { createActor, type SnapshotFrom } from 'xstate';
+import { createActor } from 'xstate';
 import type { z } from 'zod';
 import type { Activities } from '../activities';
 import type { DomainError } from '../domain/errors';
@@ -35,7 +35,6 @@ import {
   nextStatusChangeOn,
   toCaseView,
   type CaseCommand,
-  type CaseInput,
 } from '../machines';
 import {
   caseViewQuery,
@@ -83,8 +82,8 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
       ? createActor(caseMachine, { input: { ...args.input, caseId: args.caseId, at: new Date().toISOString() } })
       : // A restored actor ignores its input; the snapshot carries the whole case.
         createActor(caseMachine, {
-          snapshot: args.snapshot as SnapshotFrom<typeof caseMachine>,
-          input: undefined as unknown as CaseInput,
+          snapshot: args.snapshot as never,
+          input: undefined,
         });
   const appliedUpdateIds = args.kind === 'resume' ? [...args.appliedUpdateIds] : [];
   const options = args.options ?? {};

@@ -101,10 +101,10 @@ export async function startTestWorker(options: StartTestWorkerOptions): Promise<
     activities: options.activities,
     workflowBundle: loadWorkflowBundle(),
   });
-  let failure: unknown;
+  let failure: Error | undefined;
   // Kept so stop() can wait for it; the catch keeps a failure from being an unhandled rejection.
   const running = worker.run().catch((err: unknown) => {
-    failure = err;
+    failure = err instanceof Error ? err : new Error('test worker failed', { cause: err });
   });
   return {
     worker,

@@ -1,0 +1,22 @@
+# The service image for docker-compose.yml: one image, two roles (`npm run worker`, `npm run api`).
+# TypeScript runs through tsx as in development, so there is no build step to drift from.
+FROM node:20-slim
+
+WORKDIR /app
+ENV NODE_ENV=production \
+    npm_config_update_notifier=false \
+    npm_config_fund=false
+
+# Dependencies first, so a source change reuses this layer. Dev dependencies are left out;
+# tsx (the runtime) is a regular dependency. The Temporal CLI is not needed: production talks to
+# the cluster in TEMPORAL_ADDRESS.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+
+COPY tsconfig.json ./
+COPY src ./src
+
+# Not root: the service needs no privileges.
+USER node
+EXPOSE 3000
+CMD ["npm", "run", "api"]

@@ -1,0 +1,105 @@
+/**
+ * The API under test, in process and over real HTTP: the express app on an ephemeral port, the
+ * run-wide Temporal dev server, a real worker on its own task queue, and a fresh database.
+ *
+ *   let temporal: TestTemporal; let api: RunningApi;
+ *   beforeAll(async () => { temporal = await connectTestTemporal(); api = await startApi({ temporal, kind: 'postgres' }); });
+ *   afterAll(async () => { await api?.close(); await temporal?.close(); });
+ *   const res = await api.http.post('/api/cases', openCaseBody({ schoolId }));
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createActivities } from '../../../src/activities';
+import { createApp, type AppDeps } from '../../../src/api/app';
+import { createHealthCheck } from '../../../src/api/server';
+import { createCaseStore } from '../../../src/db';
+import type { CaseStore } from '../../../src/db/types';
+import type { CaseView } from '../../../src/domain/schemas';
+import { workflowIdForCase } from '../../../src/temporal/names';
+import { caseViewQuery } from '../../../src/workflows/definitions';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../support/databases';
+import { startTestWorker, uniqueTaskQueue, type TestTemporal, type TestWorker } from '../../support/temporal';
+import { HttpClient } from './http';
+
+export interface RunningApi {
+  readonly kind: DatabaseKind;
+  readonly baseUrl: string;
+  readonly http: HttpClient;
+  readonly store: CaseStore;
+  readonly database: TestDatabase;
+  readonly taskQueue: string;
+  /** The case as its workflow holds it (a query, no change). */
+  workflowView(caseId: string): Promise<CaseView>;
+  close(): Promise<void>;
+}
+
+export interface StartApiOptions {
+  temporal: TestTemporal;
+  kind: DatabaseKind;
+  /** Default: the service's own health check over the real client and store. */
+  health?: (store: CaseStore) => AppDeps['health'];
+  /** Default true; an app that only serves documents and health needs no worker. */
+  worker?: boolean;
+}
+
+/** Listens on port 0 and answers once the port is known. */
+export async function listen(app: ReturnType<typeof createApp>): Promise<{ server: Server; baseUrl: string; close(): Promise<void> }> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const started: Server = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(started)));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // fetch keeps connections alive; they would hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export async function startApi(options: StartApiOptions): Promise<RunningApi> {
+  const { temporal, kind } = options;
+  const database = await createTestDatabase(kind);
+  const store = createCaseStore(database.db);
+  const taskQueue = uniqueTaskQueue(`api-${kind}`);
+  let worker: TestWorker | undefined;
+  let listening: Awaited<ReturnType<typeof listen>> | undefined;
+  try {
+    if (options.worker !== false) {
+      worker = await startTestWorker({ connection: temporal.connection, activities: createActivities({ store }), taskQueue });
+    }
+    const app = createApp({
+      client: temporal.client,
+      store,
+      health: options.health ? options.health(store) : createHealthCheck({ client: temporal.client, store }),
+      taskQueue,
+    });
+    listening = await listen(app);
+  } catch (error) {
+    await worker?.stop().catch(() => undefined);
+    await database.cleanup();
+    throw error;
+  }
+  const { baseUrl } = listening;
+  const running = listening;
+  return {
+    kind,
+    baseUrl,
+    http: new HttpClient(baseUrl),
+    store,
+    database,
+    taskQueue,
+    workflowView: (caseId) => temporal.client.workflow.getHandle(workflowIdForCase(caseId)).query(caseViewQuery),
+    async close() {
+      try {
+        await running.close();
+        await worker?.stop();
+      } finally {
+        await database.cleanup();
+      }
+    },
+  };
+}

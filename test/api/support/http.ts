@@ -1,0 +1,45 @@
+/**
+ * A small fetch wrapper: every answer comes back with its status, headers and parsed body, so a
+ * test can assert on what a caller of the API would see.
+ */
+export interface Answer<T = unknown> {
+  status: number;
+  headers: Headers;
+  contentType: string;
+  /** Parsed JSON when the answer is JSON (incl. problem+json), otherwise the text. */
+  body: T;
+  text: string;
+}
+
+export interface PostOptions {
+  idempotencyKey?: string;
+  headers?: Record<string, string>;
+}
+
+export class HttpClient {
+  constructor(readonly baseUrl: string) {}
+
+  async get<T = unknown>(path: string, headers: Record<string, string> = {}): Promise<Answer<T>> {
+    return this.send<T>(path, { method: 'GET', headers });
+  }
+
+  /** POSTs `body` as JSON. */
+  async post<T = unknown>(path: string, body: unknown, options: PostOptions = {}): Promise<Answer<T>> {
+    return this.postRaw<T>(path, JSON.stringify(body), options);
+  }
+
+  /** POSTs the text as it is, declared as JSON (for malformed bodies). */
+  async postRaw<T = unknown>(path: string, text: string, options: PostOptions = {}): Promise<Answer<T>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
+    return this.send<T>(path, { method: 'POST', headers, body: text });
+  }
+
+  private async send<T>(path: string, init: RequestInit): Promise<Answer<T>> {
+    const res = await fetch(`${this.baseUrl}${path}`, init);
+    const text = await res.text();
+    const contentType = res.headers.get('content-type') ?? '';
+    const isJson = /^application\/(?:[\w.+-]+\+)?json\b/.test(contentType);
+    return { status: res.status, headers: res.headers, contentType, body: (isJson ? JSON.parse(text) : text) as T, text };
+  }
+}
