@@ -64,8 +64,16 @@ export const completeStepInput = z
 export type CompleteStepInput = z.infer<typeof completeStepInput>;
 
 export const assessmentDecision = z.enum(['action_plan', 'close']);
+/** When an action took effect, if not today: a case kept on paper is entered with its real dates. */
+const effectiveOn = (what: string) =>
+  isoDate.optional().meta({ description: `The date ${what}; today when left out. Not in the future.` });
+
 export const assessmentInput = z
-  .object({ decision: assessmentDecision, rationale: z.string().trim().min(1).max(4000) })
+  .object({
+    decision: assessmentDecision,
+    rationale: z.string().trim().min(1).max(4000),
+    decidedOn: effectiveOn('the assessment was made'),
+  })
   .strict()
   .meta({ id: 'Assessment' });
 export type AssessmentInput = z.infer<typeof assessmentInput>;
@@ -91,7 +99,7 @@ export const measureInput = z
 export type MeasureInput = z.infer<typeof measureInput>;
 
 export const planInput = z
-  .object({ measures: z.array(measureInput).min(1).max(50) })
+  .object({ measures: z.array(measureInput).min(1).max(50), adoptedOn: effectiveOn('the plan was adopted') })
   .strict()
   .meta({ id: 'PlanRevisionInput' });
 export type PlanInput = z.infer<typeof planInput>;
@@ -142,6 +150,7 @@ export const closureInput = z
     criteria,
     relapsePreventionPlan: z.string().max(8000),
     bridging: z.object({ decision: bridgingDecision, note: z.string().max(2000).optional() }).strict(),
+    closedOn: effectiveOn('the case was closed'),
   })
   .strict()
   .meta({ id: 'ClosureInput' });
@@ -158,6 +167,7 @@ export const step = z
     dueOn: isoDate,
     status: stepStatus,
     completedOn: isoDate.optional(),
+    createdOn: isoDate.meta({ description: 'The school date the step came into being' }),
   })
   .meta({ id: 'Step' });
 export type Step = z.infer<typeof step>;
@@ -207,7 +217,8 @@ export type CaseEventType = z.infer<typeof caseEventType>;
 export const historyEntry = z
   .object({
     seq: z.number().int().min(1),
-    at: instant,
+    at: instant.meta({ description: 'When the event was recorded' }),
+    on: isoDate.meta({ description: 'The school date the event took effect (an opening, a meeting, a deadline passing)' }),
     event: caseEventType,
     phase,
     stepId: z.string().optional(),

@@ -40,6 +40,7 @@ function mappingSteps(openedOn: string): Step[] {
       track: 'A',
       title: 'Kortlæg klassefællesskabet og gennemgå fraværsdata',
       dueOn: endOfWeek(openedOn, 3),
+      createdOn: openedOn,
       status: 'open',
     },
     {
@@ -48,6 +49,7 @@ function mappingSteps(openedOn: string): Step[] {
       track: 'B',
       title: 'Samtale med eleven',
       dueOn: endOfWeek(openedOn, 2),
+      createdOn: openedOn,
       status: 'open',
     },
     {
@@ -56,6 +58,7 @@ function mappingSteps(openedOn: string): Step[] {
       track: 'C',
       title: 'Samtale med forældrene',
       dueOn: endOfWeek(openedOn, 2),
+      createdOn: openedOn,
       status: 'open',
     },
     {
@@ -63,6 +66,7 @@ function mappingSteps(openedOn: string): Step[] {
       phase: 'mapping',
       title: 'Samlet vurdering',
       dueOn: endOfWeek(openedOn, 3),
+      createdOn: openedOn,
       status: 'open',
     },
   ];
@@ -71,7 +75,7 @@ function mappingSteps(openedOn: string): Step[] {
 export function buildCaseView(options: CaseFixtureOptions): CaseView {
   const openedOn = options.openedOn ?? DEFAULT_OPENED_ON;
   const stage = options.stage ?? 'mapping';
-  const history: HistoryEntry[] = [{ seq: 1, at: morningOf(openedOn), event: 'opened', phase: 'mapping' }];
+  const history: HistoryEntry[] = [{ seq: 1, at: morningOf(openedOn), on: openedOn, event: 'opened', phase: 'mapping' }];
   const push = (entry: Omit<HistoryEntry, 'seq'>): void => {
     history.push({ ...entry, seq: history.length + 1 });
   };
@@ -84,15 +88,15 @@ export function buildCaseView(options: CaseFixtureOptions): CaseView {
     const doneOn = endOfWeek(openedOn, 2);
     steps = steps.map((step) => ({ ...step, status: 'done', completedOn: doneOn }));
     for (const step of steps) {
-      push({ at: morningOf(doneOn, 20), event: 'step_done', phase: 'mapping', stepId: step.stepId, detail: { completedOn: doneOn } });
+      push({ at: morningOf(doneOn, 20), on: doneOn, event: 'step_done', phase: 'mapping', stepId: step.stepId, detail: { completedOn: doneOn } });
     }
     const decision = stage === 'closed' ? 'close' : 'action_plan';
     assessment = { decision, rationale: 'Fraværet skyldes primært uro i klassen.', decidedOn: doneOn };
-    push({ at: morningOf(doneOn, 30), event: 'assessment', phase: 'mapping', detail: { decision } });
+    push({ at: morningOf(doneOn, 30), on: doneOn, event: 'assessment', phase: 'mapping', detail: { decision } });
     if (stage === 'action_plan') {
       phase = 'action_plan';
-      steps.push({ stepId: 'action_plan', phase: 'action_plan', title: 'Handleplan', dueOn: endOfWeek(openedOn, 4), status: 'open' });
-      push({ at: morningOf(doneOn, 31), event: 'phase_entered', phase: 'action_plan' });
+      steps.push({ stepId: 'action_plan', phase: 'action_plan', title: 'Handleplan', dueOn: endOfWeek(openedOn, 4), createdOn: doneOn, status: 'open' });
+      push({ at: morningOf(doneOn, 31), on: doneOn, event: 'phase_entered', phase: 'action_plan' });
     } else {
       phase = 'closed';
       closure = {
@@ -108,7 +112,7 @@ export function buildCaseView(options: CaseFixtureOptions): CaseView {
         relapsePreventionPlan: 'Kontaktlæreren følger fraværet ugentligt resten af skoleåret.',
         bridging: { decision: 'none' },
       };
-      push({ at: morningOf(doneOn, 31), event: 'closed', phase: 'closed' });
+      push({ at: morningOf(doneOn, 31), on: doneOn, event: 'closed', phase: 'closed' });
     }
   }
 
@@ -149,6 +153,7 @@ export function withStepStatuses(
     history.push({
       seq: history.length + 1,
       at: `${asOf}T05:00:00.000Z`,
+      on: asOf,
       event: status === 'overdue' ? 'step_overdue' : 'step_due_soon',
       phase: view.phase,
       stepId: step.stepId,

@@ -644,7 +644,8 @@ describe('follow-ups', () => {
       expect(view.phase).toBe('follow_up');
       expect(view.followUps[0]?.outcome).toBe(outcome);
       expect(view.escalationLevel).toBe(0);
-      expect(emitted.find((entry) => entry.event === 'follow_up')?.detail).toEqual({ number: 1, outcome });
+      expect(emitted.find((entry) => entry.event === 'follow_up')?.detail).toEqual({ number: 1, outcome, heldOn: HELD });
+      expect(emitted.find((entry) => entry.event === 'follow_up')?.on).toBe(HELD);
     },
   );
 

@@ -17,6 +17,7 @@ import {
   statusOn,
 } from './deadlines';
 import {
+  assessmentProblems,
   chosenNextFollowUp,
   closureProblems,
   completionProblems,
@@ -56,14 +57,16 @@ function instantOf(context: CaseContext, event: { type: string; at?: unknown }):
   return typeof event.at === 'string' ? event.at : (context.history.at(-1)?.at ?? '1970-01-01T00:00:00Z');
 }
 
+/** Appends a history entry: `at` is when it was recorded, `on` the school date it took effect. */
 function withEntry(
   context: CaseContext,
   at: string,
+  on: IsoDate,
   event: CaseEventType,
   extra: Pick<HistoryEntry, 'stepId' | 'detail'> = {},
 ): CaseContext {
   const seq = context.seq + 1;
-  const entry: HistoryEntry = { seq, at, event, phase: context.phase, ...extra };
+  const entry: HistoryEntry = { seq, at, on, event, phase: context.phase, ...extra };
   return { ...context, seq, history: [...context.history, entry] };
 }
 
@@ -73,11 +76,11 @@ function updateStep(context: CaseContext, stepId: string, change: Partial<StepSt
 
 function completeStepIn(context: CaseContext, stepId: string, completedOn: IsoDate, at: string, note?: string) {
   const changed = updateStep(context, stepId, { status: 'done', completedOn, ...(note ? { note } : {}) });
-  return withEntry(changed, at, 'step_done', { stepId, detail: { completedOn } });
+  return withEntry(changed, at, completedOn, 'step_done', { stepId, detail: { completedOn } });
 }
 
-function enterPhase(context: CaseContext, phase: CaseContext['phase'], at: string): CaseContext {
-  return withEntry({ ...context, phase }, at, 'phase_entered');
+function enterPhase(context: CaseContext, phase: CaseContext['phase'], at: string, on: IsoDate): CaseContext {
+  return withEntry({ ...context, phase }, at, on, 'phase_entered', { detail: { on } });
 }
 
 function advanceClock(context: CaseContext, at: string): CaseContext {
@@ -92,7 +95,7 @@ function refreshStatuses(context: CaseContext, at: string): CaseContext {
     if (status === step.status) continue;
     next = updateStep(next, step.stepId, { status });
     if (status === 'due_soon' || status === 'overdue') {
-      next = withEntry(next, at, status === 'due_soon' ? 'step_due_soon' : 'step_overdue', {
+      next = withEntry(next, at, context.today, status === 'due_soon' ? 'step_due_soon' : 'step_overdue', {
         stepId: step.stepId,
         detail: { dueOn: step.dueOn },
       });
@@ -101,8 +104,15 @@ function refreshStatuses(context: CaseContext, at: string): CaseContext {
   return next;
 }
 
-function newStep(stepId: string, phase: StepState['phase'], title: string, dueOn: IsoDate, track?: StepState['track']): StepState {
-  return { stepId, phase, title, dueOn, status: 'open', ...(track ? { track } : {}) };
+function newStep(
+  stepId: string,
+  phase: StepState['phase'],
+  title: string,
+  dueOn: IsoDate,
+  createdOn: IsoDate,
+  track?: StepState['track'],
+): StepState {
+  return { stepId, phase, title, dueOn, createdOn, status: 'open', ...(track ? { track } : {}) };
 }
 
 export function initialCaseContext(input: CaseInput): CaseContext {
@@ -119,10 +129,10 @@ export function initialCaseContext(input: CaseInput): CaseContext {
     today: maxDate(eventDate(at), openedOn),
     phase: 'mapping',
     steps: [
-      newStep('class_community', 'mapping', STEP_TITLES.class_community, dueInWeek(openedOn, weeks.class_community), 'A'),
-      newStep('pupil_conversation', 'mapping', STEP_TITLES.pupil_conversation, dueInWeek(openedOn, weeks.pupil_conversation), 'B'),
-      newStep('parent_conversation', 'mapping', STEP_TITLES.parent_conversation, dueInWeek(openedOn, weeks.parent_conversation), 'C'),
-      newStep('assessment', 'mapping', STEP_TITLES.assessment, dueInWeek(openedOn, weeks.assessment)),
+      newStep('class_community', 'mapping', STEP_TITLES.class_community, dueInWeek(openedOn, weeks.class_community), openedOn, 'A'),
+      newStep('pupil_conversation', 'mapping', STEP_TITLES.pupil_conversation, dueInWeek(openedOn, weeks.pupil_conversation), openedOn, 'B'),
+      newStep('parent_conversation', 'mapping', STEP_TITLES.parent_conversation, dueInWeek(openedOn, weeks.parent_conversation), openedOn, 'C'),
+      newStep('assessment', 'mapping', STEP_TITLES.assessment, dueInWeek(openedOn, weeks.assessment), openedOn),
     ],
     plans: [],
     followUps: [],
@@ -135,8 +145,8 @@ export function initialCaseContext(input: CaseInput): CaseContext {
     announcedSeq: 0,
     nextMeasureNumber: 1,
   };
-  context = withEntry(context, at, 'opened', { detail: { openedOn, source: concern.source } });
-  return withEntry(context, at, 'phase_entered');
+  context = withEntry(context, at, openedOn, 'opened', { detail: { openedOn, source: concern.source } });
+  return withEntry(context, at, openedOn, 'phase_entered', { detail: { on: openedOn } });
 }
 
 function adoptPlan(context: CaseContext, event: Command<'plan.submit'>): CaseContext {
@@ -148,24 +158,25 @@ function adoptPlan(context: CaseContext, event: Command<'plan.submit'>): CaseCon
     return { ...measure, measureId };
   });
   const revision = context.plans.length + 1;
-  const plan: Plan = { revision, adoptedOn: context.today, measures };
+  const adoptedOn = event.adoptedOn ?? context.today;
+  const plan: Plan = { revision, adoptedOn, measures };
   let next: CaseContext = { ...context, plans: [...context.plans, plan], nextMeasureNumber, planRevisionRequested: false };
-  next = withEntry(next, event.at, 'plan_revision', { detail: { revision, measures: measures.length } });
+  next = withEntry(next, event.at, adoptedOn, 'plan_revision', { detail: { revision, measures: measures.length } });
   const actionPlanStep = next.steps.find((step) => step.stepId === 'action_plan');
   if (actionPlanStep && !isSettled(actionPlanStep.status)) {
-    next = completeStepIn(next, 'action_plan', context.today, event.at);
+    next = completeStepIn(next, 'action_plan', adoptedOn, event.at);
   }
   return next;
 }
 
-function escalate(context: CaseContext, reason: string, at: string, via: 'escalation' | 'follow_up'): CaseContext {
+function escalate(context: CaseContext, reason: string, at: string, on: IsoDate, via: 'escalation' | 'follow_up'): CaseContext {
   const level = context.escalationLevel + 1;
   const next: CaseContext = {
     ...context,
     escalationLevel: level,
-    escalations: [...context.escalations, { level, reason, on: context.today, via }],
+    escalations: [...context.escalations, { level, reason, on, via }],
   };
-  return withEntry(next, at, 'escalation', { detail: { level, via } });
+  return withEntry(next, at, on, 'escalation', { detail: { level, via } });
 }
 
 function recordFollowUp(context: CaseContext, event: Command<'followUp.record'>): CaseContext {
@@ -186,27 +197,31 @@ function recordFollowUp(context: CaseContext, event: Command<'followUp.record'>)
       },
     ],
   };
-  next = withEntry(next, event.at, 'follow_up', { stepId: followUpStepId(number), detail: { number, outcome: event.outcome } });
+  next = withEntry(next, event.at, event.heldOn, 'follow_up', {
+    stepId: followUpStepId(number),
+    detail: { number, outcome: event.outcome, heldOn: event.heldOn },
+  });
   next = completeStepIn(next, followUpStepId(number), event.heldOn, event.at);
   const dueOn = dueOnChosenDate(chosen);
   next = {
     ...next,
     nextFollowUpDue: dueOn,
-    steps: [...next.steps, newStep(followUpStepId(number + 1), 'follow_up', `Opfølgning ${number + 1}`, dueOn)],
+    steps: [...next.steps, newStep(followUpStepId(number + 1), 'follow_up', `Opfølgning ${number + 1}`, dueOn, event.heldOn)],
   };
   if (event.outcome === 'revise_plan') next = { ...next, planRevisionRequested: true };
   if (event.outcome === 'propose_closure') next = { ...next, closureProposed: true };
-  if (event.outcome === 'escalate') next = escalate(next, `Opfølgning ${number}`, event.at, 'follow_up');
+  if (event.outcome === 'escalate') next = escalate(next, `Opfølgning ${number}`, event.at, event.heldOn, 'follow_up');
   return next;
 }
 
 function close(context: CaseContext, event: Command<'close'>): CaseContext {
   const { criteria, relapsePreventionPlan, bridging } = event;
-  let next: CaseContext = { ...context, closure: { criteria, relapsePreventionPlan, bridging, closedOn: context.today } };
+  const closedOn = event.closedOn ?? context.today;
+  let next: CaseContext = { ...context, closure: { criteria, relapsePreventionPlan, bridging, closedOn } };
   const closureStep = next.steps.find((step) => step.stepId === 'closure');
-  if (closureStep && !isSettled(closureStep.status)) next = completeStepIn(next, 'closure', context.today, event.at);
+  if (closureStep && !isSettled(closureStep.status)) next = completeStepIn(next, 'closure', closedOn, event.at);
   next = { ...next, steps: next.steps.map((step) => (isSettled(step.status) ? step : { ...step, status: 'cancelled' })) };
-  return withEntry(next, event.at, 'closed', { detail: { bridging: bridging.decision } });
+  return withEntry(next, event.at, closedOn, 'closed', { detail: { bridging: bridging.decision } });
 }
 
 // ---- The machine ----------------------------------------------------------------------------
@@ -224,12 +239,16 @@ export const caseMachine = setup({
     isStep: ({ event }, params: { stepId: string }) => event.type === 'step.complete' && event.stepId === params.stepId,
     completionAcceptable: ({ context, event }) =>
       event.type === 'step.complete' && completionProblems(context, event, eventDate(event.at)).length === 0,
+    assessmentAcceptable: ({ context, event }) =>
+      event.type === 'assessment.decide' && assessmentProblems(context, event, eventDate(event.at)).length === 0,
     decidesActionPlan: ({ event }) => event.type === 'assessment.decide' && event.decision === 'action_plan',
-    planAcceptable: ({ context, event }) => event.type === 'plan.submit' && planProblems(context, event).length === 0,
+    planAcceptable: ({ context, event }) =>
+      event.type === 'plan.submit' && planProblems(context, event, eventDate(event.at)).length === 0,
     followUpAcceptable: ({ context, event }) =>
       event.type === 'followUp.record' && followUpProblems(context, event, eventDate(event.at)).length === 0,
     escalationAcceptable: ({ context }) => escalationProblems(context, 'reason').length === 0,
-    closureAcceptable: ({ event }) => event.type === 'close' && closureProblems(event).length === 0,
+    closureAcceptable: ({ context, event }) =>
+      event.type === 'close' && closureProblems(context, event, eventDate(event.at)).length === 0,
   },
   actions: {
     tick: assign(({ context, event }) => advanceClock(context, event.at)),
@@ -247,41 +266,46 @@ export const caseMachine = setup({
     }),
     recordAssessment: assign(({ context, event }) => {
       if (event.type !== 'assessment.decide') return context;
+      const decidedOn = event.decidedOn ?? context.today;
       let next: CaseContext = {
         ...context,
-        assessment: { decision: event.decision, rationale: event.rationale, decidedOn: context.today },
+        assessment: { decision: event.decision, rationale: event.rationale, decidedOn },
       };
-      next = withEntry(next, event.at, 'assessment', { detail: { decision: event.decision } });
-      next = completeStepIn(next, 'assessment', context.today, event.at);
+      next = withEntry(next, event.at, decidedOn, 'assessment', { detail: { decision: event.decision } });
+      next = completeStepIn(next, 'assessment', decidedOn, event.at);
       if (event.decision === 'close') {
         const dueOn = dueInWeek(context.openedOn, CLOSURE_AFTER_ASSESSMENT_WEEK);
-        next = { ...next, steps: [...next.steps, newStep('closure', 'mapping', STEP_TITLES.closure, dueOn)] };
+        next = { ...next, steps: [...next.steps, newStep('closure', 'mapping', STEP_TITLES.closure, dueOn, decidedOn)] };
       }
       return next;
     }),
     enterActionPlan: assign(({ context, event }) => {
-      const next = enterPhase(context, 'action_plan', instantOf(context, event));
+      const decidedOn = context.assessment?.decidedOn ?? context.today;
+      const next = enterPhase(context, 'action_plan', instantOf(context, event), decidedOn);
       const dueOn = dueInWeek(context.openedOn, ACTION_PLAN_WEEK);
-      return { ...next, steps: [...next.steps, newStep('action_plan', 'action_plan', STEP_TITLES.action_plan, dueOn)] };
+      return { ...next, steps: [...next.steps, newStep('action_plan', 'action_plan', STEP_TITLES.action_plan, dueOn, decidedOn)] };
     }),
     adoptPlan: assign(({ context, event }) => (event.type === 'plan.submit' ? adoptPlan(context, event) : context)),
     enterFollowUp: assign(({ context, event }) => {
-      const next = enterPhase(context, 'follow_up', instantOf(context, event));
+      const adoptedOn = currentPlan(context)?.adoptedOn ?? context.today;
+      const next = enterPhase(context, 'follow_up', instantOf(context, event), adoptedOn);
       const dueOn = dueInWeek(context.openedOn, FIRST_FOLLOW_UP_WEEK);
       return {
         ...next,
         nextFollowUpDue: dueOn,
-        steps: [...next.steps, newStep(followUpStepId(1), 'follow_up', 'Opfølgning 1', dueOn)],
+        steps: [...next.steps, newStep(followUpStepId(1), 'follow_up', 'Opfølgning 1', dueOn, adoptedOn)],
       };
     }),
     recordFollowUp: assign(({ context, event }) =>
       event.type === 'followUp.record' ? recordFollowUp(context, event) : context,
     ),
     escalate: assign(({ context, event }) =>
-      event.type === 'escalate' ? escalate(context, event.reason, event.at, 'escalation') : context,
+      event.type === 'escalate' ? escalate(context, event.reason, event.at, context.today, 'escalation') : context,
     ),
     close: assign(({ context, event }) => (event.type === 'close' ? close(context, event) : context)),
-    enterClosed: assign(({ context, event }) => enterPhase(context, 'closed', instantOf(context, event))),
+    enterClosed: assign(({ context, event }) =>
+      enterPhase(context, 'closed', instantOf(context, event), context.closure?.closedOn ?? context.today),
+    ),
   },
 }).createMachine({
   id: 'case',
@@ -311,11 +335,15 @@ export const caseMachine = setup({
           on: {
             'assessment.decide': [
               {
-                guard: 'decidesActionPlan',
+                guard: and(['assessmentAcceptable', 'decidesActionPlan']),
                 target: '#case.actionPlan',
                 actions: ['tick', 'recordAssessment'],
               },
-              { target: 'awaitingClosure', actions: ['tick', 'recordAssessment', ...REFRESH_AND_ANNOUNCE] },
+              {
+                guard: 'assessmentAcceptable',
+                target: 'awaitingClosure',
+                actions: ['tick', 'recordAssessment', ...REFRESH_AND_ANNOUNCE],
+              },
             ],
           },
         },

@@ -9,6 +9,7 @@ import type { DomainError, FieldProblem } from '../../domain/errors';
 import type { CaseMachine } from './caseMachine';
 import { DIRECTLY_COMPLETED_STEPS } from './caseMachine';
 import {
+  assessmentProblems,
   closureProblems,
   completionProblems,
   escalationProblems,
@@ -42,15 +43,15 @@ function problemsOf(context: CaseContext, command: CaseCommand): FieldProblem[] 
     case 'step.complete':
       return completionProblems(context, command, today);
     case 'assessment.decide':
-      return [];
+      return assessmentProblems(context, command, today);
     case 'plan.submit':
-      return planProblems(context, command);
+      return planProblems(context, command, today);
     case 'followUp.record':
       return followUpProblems(context, command, today);
     case 'escalate':
       return escalationProblems(context, 'reason');
     case 'close':
-      return closureProblems(command);
+      return closureProblems(context, command, today);
   }
 }
 

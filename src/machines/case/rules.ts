@@ -38,14 +38,41 @@ export function completionProblems(
   return problems;
 }
 
+/** An action dated in the past must still come after what it follows. */
+function notBefore(date: IsoDate, earliest: IsoDate | undefined, path: string, message: string): FieldProblem[] {
+  return earliest !== undefined && date < earliest ? [{ path, message }] : [];
+}
+
+function latest(...dates: (IsoDate | undefined)[]): IsoDate | undefined {
+  return dates.reduce<IsoDate | undefined>((max, date) => (date !== undefined && (max === undefined || date > max) ? date : max), undefined);
+}
+
+export function assessmentProblems(context: CaseContext, event: Command<'assessment.decide'>, today: IsoDate): FieldProblem[] {
+  const decidedOn = event.decidedOn ?? today;
+  const mappingDone = latest(...context.steps.filter((step) => step.track !== undefined).map((step) => step.completedOn));
+  return [
+    ...notInFuture(decidedOn, today, 'decidedOn', 'the assessment date'),
+    ...notBefore(decidedOn, latest(context.openedOn, mappingDone), 'decidedOn', 'the assessment cannot be dated before the mapping was done'),
+  ];
+}
+
 const TRACK_NAMES: Record<MeasureTrack, string> = {
   pupil_parents: 'pupil_parents (#1, to the pupil and parents)',
   community: 'community (#2, to the community)',
   teaching: 'teaching (#3, teaching while absent)',
 };
 
-export function planProblems(context: CaseContext, event: Command<'plan.submit'>): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+export function planProblems(context: CaseContext, event: Command<'plan.submit'>, today: IsoDate): FieldProblem[] {
+  const adoptedOn = event.adoptedOn ?? today;
+  const problems: FieldProblem[] = [
+    ...notInFuture(adoptedOn, today, 'adoptedOn', 'the adoption date'),
+    ...notBefore(
+      adoptedOn,
+      latest(context.assessment?.decidedOn, currentPlan(context)?.adoptedOn),
+      'adoptedOn',
+      'a plan cannot be dated before the assessment or the plan it revises',
+    ),
+  ];
   const covered = new Set(event.measures.map((measure) => measure.track));
   const missing = MEASURE_TRACKS.filter((track) => !covered.has(track));
   if (missing.length > 0) {
@@ -144,8 +171,17 @@ export function followUpProblems(
   return problems;
 }
 
-export function closureProblems(event: Command<'close'>): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+export function closureProblems(context: CaseContext, event: Command<'close'>, today: IsoDate): FieldProblem[] {
+  const closedOn = event.closedOn ?? today;
+  const problems: FieldProblem[] = [
+    ...notInFuture(closedOn, today, 'closedOn', 'the closing date'),
+    ...notBefore(
+      closedOn,
+      latest(context.assessment?.decidedOn, currentPlan(context)?.adoptedOn, context.followUps.at(-1)?.heldOn),
+      'closedOn',
+      'a case cannot be closed before its last assessment, plan or follow-up',
+    ),
+  ];
   if (!event.criteria.regularAttendance) {
     problems.push({ path: 'criteria.regularAttendance', message: 'a case closes only when the pupil attends regularly' });
   }
