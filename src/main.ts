@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       teardown.add('temporal dev server', () => devServer.stop());
       temporalAddress = devServer.address;
       temporalUiUrl = devServer.uiUrl;
-      logger.info('embedded Temporal started', { address: temporalAddress, ms: Date.now() - startedAt });
+      logger.info('embedded Temporal started', { address: temporalAddress, devServerPid: devServer.pid, ms: Date.now() - startedAt });
     }
 
     const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
