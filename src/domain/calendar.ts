@@ -1,18 +1,41 @@
 import { addDays, dayOfWeek, daysBetween, type IsoDate } from './dates';
 
 /**
- * The school calendar the deadlines count on. Until municipalities can set holidays,
- * school days are Monday to Friday (API.md, "Week arithmetic").
+ * The school calendar the deadlines count on: Monday to Friday, less the days off it lists
+ * (public holidays and the school's own holidays). Plain data, so a case can keep the calendar
+ * its deadlines were computed with.
  */
-export function isSchoolDay(date: IsoDate): boolean {
+export interface SchoolCalendar {
+  daysOff: readonly { from: IsoDate; to: IsoDate; name?: string }[];
+}
+
+/** Weekends only: the calendar when no holidays are known. */
+export const WEEKDAYS_ONLY: SchoolCalendar = { daysOff: [] };
+
+const offDatesCache = new WeakMap<SchoolCalendar, Set<IsoDate>>();
+
+function offDates(calendar: SchoolCalendar): Set<IsoDate> {
+  let dates = offDatesCache.get(calendar);
+  if (dates === undefined) {
+    dates = new Set();
+    for (const range of calendar.daysOff) {
+      for (let day = range.from; day <= range.to; day = addDays(day, 1)) dates.add(day);
+    }
+    offDatesCache.set(calendar, dates);
+  }
+  return dates;
+}
+
+export function isSchoolDay(date: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): boolean {
   const weekday = dayOfWeek(date);
-  return weekday !== 0 && weekday !== 6;
+  if (weekday === 0 || weekday === 6) return false;
+  return calendar.daysOff.length === 0 || !offDates(calendar).has(date);
 }
 
 /** The date itself when it is a school day, otherwise the next school day. */
-export function onOrNextSchoolDay(date: IsoDate): IsoDate {
+export function onOrNextSchoolDay(date: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
   let day = date;
-  while (!isSchoolDay(day)) day = addDays(day, 1);
+  while (!isSchoolDay(day, calendar)) day = addDays(day, 1);
   return day;
 }
 
@@ -20,24 +43,34 @@ export function onOrNextSchoolDay(date: IsoDate): IsoDate {
  * "Due end of week n": week n of a case is days 7(n−1)…7n−1 from the opening day (day 0).
  * The deadline is the last school day in that span, or the first school day after it.
  */
-export function endOfCaseWeek(openedOn: IsoDate, week: number): IsoDate {
+export function endOfCaseWeek(openedOn: IsoDate, week: number, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
   const first = addDays(openedOn, 7 * (week - 1));
   for (let day = addDays(first, 6); day >= first; day = addDays(day, -1)) {
-    if (isSchoolDay(day)) return day;
+    if (isSchoolDay(day, calendar)) return day;
   }
-  return onOrNextSchoolDay(addDays(first, 7));
+  return onOrNextSchoolDay(addDays(first, 7), calendar);
 }
 
 /**
  * School days after `from` up to and including `to`; negative when `to` is earlier.
  * 0 when both fall on the same school-free stretch.
  */
-export function schoolDaysBetween(from: IsoDate, to: IsoDate): number {
+export function schoolDaysBetween(from: IsoDate, to: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): number {
   const sign = daysBetween(from, to) < 0 ? -1 : 1;
   const [start, end] = sign > 0 ? [from, to] : [to, from];
   let count = 0;
   for (let day = addDays(start, 1); day <= end; day = addDays(day, 1)) {
-    if (isSchoolDay(day)) count += 1;
+    if (isSchoolDay(day, calendar)) count += 1;
   }
   return sign * count;
+}
+
+/** The date `count` school days after `from` (the "15 school days" and "10 working days" rules). */
+export function addSchoolDays(from: IsoDate, count: number, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
+  let day = from;
+  for (let left = count; left > 0; ) {
+    day = addDays(day, 1);
+    if (isSchoolDay(day, calendar)) left -= 1;
+  }
+  return day;
 }

@@ -17,6 +17,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { createActor } from 'xstate';
 import type { z } from 'zod';
 import type { Activities } from '../activities';
+import type { SchoolCalendar } from '../domain/calendar';
 import type { DomainError } from '../domain/errors';
 import {
   assessmentInput,
@@ -54,7 +55,7 @@ export interface CaseWorkflowOptions {
 }
 
 export type CaseWorkflowArgs =
-  | { kind: 'open'; caseId: string; input: OpenCaseInput; options?: CaseWorkflowOptions }
+  | { kind: 'open'; caseId: string; input: OpenCaseInput; calendar?: SchoolCalendar; options?: CaseWorkflowOptions }
   | { kind: 'resume'; snapshot: unknown; appliedUpdateIds: string[]; options?: CaseWorkflowOptions };
 
 /** Update IDs remembered across continue-as-new, so a retried request is applied once. */
@@ -79,7 +80,14 @@ function toFailure(error: DomainError): ApplicationFailure {
 export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
   const actor =
     args.kind === 'open'
-      ? createActor(caseMachine, { input: { ...args.input, caseId: args.caseId, at: new Date().toISOString() } })
+      ? createActor(caseMachine, {
+          input: {
+            ...args.input,
+            caseId: args.caseId,
+            at: new Date().toISOString(),
+            ...(args.calendar ? { calendar: args.calendar } : {}),
+          },
+        })
       : // A restored actor ignores its input; the snapshot carries the whole case.
         createActor(caseMachine, {
           snapshot: args.snapshot as never,
@@ -172,7 +180,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
         options,
       });
     }
-    const next = nextStatusChangeOn(snapshot.context.steps, snapshot.context.today);
+    const next = nextStatusChangeOn(snapshot.context.steps, snapshot.context.today, snapshot.context.calendar);
     const seen = changes;
     const woken = () => changes !== seen || shouldContinueAsNew();
     let timedOut = false;

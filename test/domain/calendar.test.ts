@@ -9,7 +9,7 @@ describe('isSchoolDay', () => {
   it('when a date is Monday to Friday, then it is a school day; Saturday and Sunday are not', () => {
     // 2026-11-16 is a Monday
     const week = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22'];
-    expect(week.map(isSchoolDay)).toEqual([true, true, true, true, true, false, false]);
+    expect(week.map((day) => isSchoolDay(day))).toEqual([true, true, true, true, true, false, false]);
   });
 });
 

@@ -112,7 +112,7 @@ describe('the closing date', () => {
       outcome: 'propose_closure',
       at: at('2027-01-05'),
     }).snapshot;
-    const { snapshot: closed, emitted } = accept(snapshot, { ...closureCommand('2027-01-20'), closedOn: '2027-01-12' });
+    const { snapshot: closed, emitted } = accept(snapshot, closureCommand('2027-01-20', { closedOn: '2027-01-12' }));
     expect(closed.context.closure?.closedOn).toBe('2027-01-12');
     expect(emitted.map((entry) => [entry.event, entry.on])).toEqual([
       ['closed', '2027-01-12'],
@@ -129,12 +129,12 @@ describe('the closing date', () => {
       outcome: 'continue',
       at: at('2027-01-05'),
     }).snapshot;
-    const error = refuse(snapshot, { ...closureCommand('2027-01-20'), closedOn: '2027-01-04' });
+    const error = refuse(snapshot, closureCommand('2027-01-20', { closedOn: '2027-01-04' }));
     expect(paths(error)).toEqual(['closedOn']);
   });
 
   it('when a case is closed with a date in the future, then it is refused naming closedOn', () => {
-    const error = refuse(inFollowUp(), { ...closureCommand('2026-12-20'), closedOn: '2026-12-21' });
+    const error = refuse(inFollowUp(), closureCommand('2026-12-20', { closedOn: '2026-12-21' }));
     expect(paths(error)).toContain('closedOn');
   });
 });

@@ -4,6 +4,7 @@
  * every event, effects are announced with `emit`, and nothing here reads a clock or does I/O.
  */
 import { and, assign, enqueueActions, setup } from 'xstate';
+import { WEEKDAYS_ONLY } from '../../domain/calendar';
 import { danishDateOf, maxDate, type IsoDate } from '../../domain/dates';
 import type { CaseEventType, HistoryEntry, Measure, Plan } from '../../domain/schemas';
 import {
@@ -91,7 +92,7 @@ function advanceClock(context: CaseContext, at: string): CaseContext {
 function refreshStatuses(context: CaseContext, at: string): CaseContext {
   let next = context;
   for (const step of context.steps) {
-    const status = statusOn(step, context.today);
+    const status = statusOn(step, context.today, context.calendar);
     if (status === step.status) continue;
     next = updateStep(next, step.stepId, { status });
     if (status === 'due_soon' || status === 'overdue') {
@@ -117,7 +118,9 @@ function newStep(
 
 export function initialCaseContext(input: CaseInput): CaseContext {
   const { caseId, pupilRef, schoolId, grade, tovholder, openedOn, concern, at } = input;
+  const calendar = input.calendar ?? WEEKDAYS_ONLY;
   const weeks = MAPPING_DEADLINE_WEEKS;
+  const dueInCaseWeek = (week: number) => dueInWeek(openedOn, week, calendar);
   let context: CaseContext = {
     caseId,
     pupilRef,
@@ -127,12 +130,13 @@ export function initialCaseContext(input: CaseInput): CaseContext {
     openedOn,
     concern,
     today: maxDate(eventDate(at), openedOn),
+    calendar,
     phase: 'mapping',
     steps: [
-      newStep('class_community', 'mapping', STEP_TITLES.class_community, dueInWeek(openedOn, weeks.class_community), openedOn, 'A'),
-      newStep('pupil_conversation', 'mapping', STEP_TITLES.pupil_conversation, dueInWeek(openedOn, weeks.pupil_conversation), openedOn, 'B'),
-      newStep('parent_conversation', 'mapping', STEP_TITLES.parent_conversation, dueInWeek(openedOn, weeks.parent_conversation), openedOn, 'C'),
-      newStep('assessment', 'mapping', STEP_TITLES.assessment, dueInWeek(openedOn, weeks.assessment), openedOn),
+      newStep('class_community', 'mapping', STEP_TITLES.class_community, dueInCaseWeek(weeks.class_community), openedOn, 'A'),
+      newStep('pupil_conversation', 'mapping', STEP_TITLES.pupil_conversation, dueInCaseWeek(weeks.pupil_conversation), openedOn, 'B'),
+      newStep('parent_conversation', 'mapping', STEP_TITLES.parent_conversation, dueInCaseWeek(weeks.parent_conversation), openedOn, 'C'),
+      newStep('assessment', 'mapping', STEP_TITLES.assessment, dueInCaseWeek(weeks.assessment), openedOn),
     ],
     plans: [],
     followUps: [],
@@ -202,7 +206,7 @@ function recordFollowUp(context: CaseContext, event: Command<'followUp.record'>)
     detail: { number, outcome: event.outcome, heldOn: event.heldOn },
   });
   next = completeStepIn(next, followUpStepId(number), event.heldOn, event.at);
-  const dueOn = dueOnChosenDate(chosen);
+  const dueOn = dueOnChosenDate(chosen, context.calendar);
   next = {
     ...next,
     nextFollowUpDue: dueOn,
@@ -274,7 +278,7 @@ export const caseMachine = setup({
       next = withEntry(next, event.at, decidedOn, 'assessment', { detail: { decision: event.decision } });
       next = completeStepIn(next, 'assessment', decidedOn, event.at);
       if (event.decision === 'close') {
-        const dueOn = dueInWeek(context.openedOn, CLOSURE_AFTER_ASSESSMENT_WEEK);
+        const dueOn = dueInWeek(context.openedOn, CLOSURE_AFTER_ASSESSMENT_WEEK, context.calendar);
         next = { ...next, steps: [...next.steps, newStep('closure', 'mapping', STEP_TITLES.closure, dueOn, decidedOn)] };
       }
       return next;
@@ -282,14 +286,14 @@ export const caseMachine = setup({
     enterActionPlan: assign(({ context, event }) => {
       const decidedOn = context.assessment?.decidedOn ?? context.today;
       const next = enterPhase(context, 'action_plan', instantOf(context, event), decidedOn);
-      const dueOn = dueInWeek(context.openedOn, ACTION_PLAN_WEEK);
+      const dueOn = dueInWeek(context.openedOn, ACTION_PLAN_WEEK, context.calendar);
       return { ...next, steps: [...next.steps, newStep('action_plan', 'action_plan', STEP_TITLES.action_plan, dueOn, decidedOn)] };
     }),
     adoptPlan: assign(({ context, event }) => (event.type === 'plan.submit' ? adoptPlan(context, event) : context)),
     enterFollowUp: assign(({ context, event }) => {
       const adoptedOn = currentPlan(context)?.adoptedOn ?? context.today;
       const next = enterPhase(context, 'follow_up', instantOf(context, event), adoptedOn);
-      const dueOn = dueInWeek(context.openedOn, FIRST_FOLLOW_UP_WEEK);
+      const dueOn = dueInWeek(context.openedOn, FIRST_FOLLOW_UP_WEEK, context.calendar);
       return {
         ...next,
         nextFollowUpDue: dueOn,

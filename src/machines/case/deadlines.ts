@@ -3,7 +3,13 @@
  * Pure: "today" is always passed in.
  */
 import { addDays, type IsoDate } from '../../domain/dates';
-import { endOfCaseWeek, onOrNextSchoolDay, schoolDaysBetween } from '../../domain/calendar';
+import {
+  endOfCaseWeek,
+  onOrNextSchoolDay,
+  schoolDaysBetween,
+  WEEKDAYS_ONLY,
+  type SchoolCalendar,
+} from '../../domain/calendar';
 import type { StepStatus } from '../../domain/schemas';
 import type { StepState } from './types';
 
@@ -24,29 +30,33 @@ export const FIRST_FOLLOW_UP_WEEK = 7;
 export const FOLLOW_UP_MIN_DAYS = 8 * 7;
 export const FOLLOW_UP_MAX_DAYS = 12 * 7;
 
-export function dueInWeek(openedOn: IsoDate, week: number): IsoDate {
-  return endOfCaseWeek(openedOn, week);
+export function dueInWeek(openedOn: IsoDate, week: number, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
+  return endOfCaseWeek(openedOn, week, calendar);
 }
 
 /** A chosen date that falls on a day off moves to the next school day. */
-export function dueOnChosenDate(date: IsoDate): IsoDate {
-  return onOrNextSchoolDay(date);
+export function dueOnChosenDate(date: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
+  return onOrNextSchoolDay(date, calendar);
 }
 
 export function isSettled(status: StepStatus): boolean {
   return status === 'done' || status === 'cancelled';
 }
 
-export function statusOn(step: Pick<StepState, 'status' | 'dueOn'>, today: IsoDate): StepStatus {
+export function statusOn(
+  step: Pick<StepState, 'status' | 'dueOn'>,
+  today: IsoDate,
+  calendar: SchoolCalendar = WEEKDAYS_ONLY,
+): StepStatus {
   if (isSettled(step.status)) return step.status;
   if (today > step.dueOn) return 'overdue';
-  return schoolDaysBetween(today, step.dueOn) <= DUE_SOON_SCHOOL_DAYS ? 'due_soon' : 'open';
+  return schoolDaysBetween(today, step.dueOn, calendar) <= DUE_SOON_SCHOOL_DAYS ? 'due_soon' : 'open';
 }
 
 /** The first date on which a step due `dueOn` counts as due soon. */
-export function dueSoonFrom(dueOn: IsoDate): IsoDate {
+export function dueSoonFrom(dueOn: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
   let day = dueOn;
-  while (schoolDaysBetween(addDays(day, -1), dueOn) <= DUE_SOON_SCHOOL_DAYS) day = addDays(day, -1);
+  while (schoolDaysBetween(addDays(day, -1), dueOn, calendar) <= DUE_SOON_SCHOOL_DAYS) day = addDays(day, -1);
   return day;
 }
 
@@ -54,11 +64,15 @@ export function dueSoonFrom(dueOn: IsoDate): IsoDate {
  * The next date after `today` on which some step's status changes by the passing of time,
  * or undefined when no open step is waiting on a date. The workflow sets its timer by this.
  */
-export function nextStatusChangeOn(steps: readonly StepState[], today: IsoDate): IsoDate | undefined {
+export function nextStatusChangeOn(
+  steps: readonly StepState[],
+  today: IsoDate,
+  calendar: SchoolCalendar = WEEKDAYS_ONLY,
+): IsoDate | undefined {
   let next: IsoDate | undefined;
   for (const step of steps) {
     if (isSettled(step.status)) continue;
-    for (const candidate of [dueSoonFrom(step.dueOn), addDays(step.dueOn, 1)]) {
+    for (const candidate of [dueSoonFrom(step.dueOn, calendar), addDays(step.dueOn, 1)]) {
       if (candidate > today && (next === undefined || candidate < next)) next = candidate;
     }
   }

@@ -14,12 +14,15 @@ import type {
   Step,
 } from '../../domain/schemas';
 import type { IsoDate } from '../../domain/dates';
+import type { SchoolCalendar } from '../../domain/calendar';
 
 /** What the machine starts from: the leader's decision to open, and the instant it was made. */
 export interface CaseInput extends OpenCaseInput {
   caseId: string;
   /** ISO instant of the opening, in the workflow's time. */
   at: string;
+  /** The school's calendar at opening; the case's deadlines count on it. Weekdays only if absent. */
+  calendar?: SchoolCalendar;
 }
 
 export interface StepState extends Step {
@@ -36,6 +39,8 @@ export interface CaseContext {
   concern: OpenCaseInput['concern'];
   /** The Danish date of the newest event: the machine's only notion of "now". */
   today: IsoDate;
+  /** The calendar the deadlines were computed with; kept when the school's settings change later. */
+  calendar: SchoolCalendar;
   phase: Phase;
   steps: StepState[];
   assessment?: { decision: AssessmentInput['decision']; rationale: string; decidedOn: IsoDate };

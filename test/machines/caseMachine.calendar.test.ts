@@ -1,0 +1,66 @@
+/**
+ * Deadlines on the Danish school calendar: a case's weeks skip the holidays its school keeps,
+ * and the calendar a case was opened with stays with it.
+ */
+import { describe, expect, it } from 'vitest';
+import type { SchoolCalendar } from '../../src/domain/calendar';
+import { danishPublicHolidays, defaultSchoolHolidays } from '../../src/domain/danishHolidays';
+import { nextStatusChangeOn } from '../../src/machines/case';
+import { accept, at, open, send, stepOf } from './support';
+
+const danish: SchoolCalendar = {
+  daysOff: [2026, 2027].flatMap((year) => [...danishPublicHolidays(year), ...defaultSchoolHolidays(year)]),
+};
+
+function dueDates(openedOn: string, calendar?: SchoolCalendar) {
+  const { snapshot } = open(openedOn, calendar ? { calendar } : {});
+  return Object.fromEntries(snapshot.context.steps.map((step) => [step.stepId, step.dueOn]));
+}
+
+describe('deadlines around the autumn holiday', () => {
+  it('when a case opens on Wednesday 30 September 2026, then week 2 ends before the autumn holiday and week 3 after it', () => {
+    // Week 2 = 7–13 Oct; 10–18 Oct is the autumn holiday (week 42 with its weekends):
+    //   last school day of week 2 is Fri 9 Oct.
+    // Week 3 = 14–20 Oct; its school days are Mon 19 and Tue 20 Oct → Tue 20 Oct.
+    expect(dueDates('2026-09-30', danish)).toEqual({
+      pupil_conversation: '2026-10-09',
+      parent_conversation: '2026-10-09',
+      class_community: '2026-10-20',
+      assessment: '2026-10-20',
+    });
+    // The same case on weekdays alone would be due Tue 13 Oct (week 2) and Tue 20 Oct (week 3).
+    expect(dueDates('2026-09-30').pupil_conversation).toBe('2026-10-13');
+  });
+});
+
+describe('deadlines around Christmas', () => {
+  it('when a case opens on Monday 14 December 2026, then the weeks that fall in the Christmas holiday are due on the first school day after it', () => {
+    // Week 2 = 21–27 Dec and week 3 = 28 Dec–3 Jan lie wholly in the holiday (21 Dec–1 Jan)
+    // and its weekend; the first school day after is Mon 4 Jan 2027.
+    expect(dueDates('2026-12-14', danish)).toEqual({
+      pupil_conversation: '2027-01-04',
+      parent_conversation: '2027-01-04',
+      class_community: '2027-01-04',
+      assessment: '2027-01-04',
+    });
+  });
+
+  it('when that case reaches its action plan, then the plan is due at the end of week 4 on the same calendar', () => {
+    let { snapshot } = open('2026-12-14', { calendar: danish });
+    for (const stepId of ['class_community', 'pupil_conversation', 'parent_conversation']) {
+      snapshot = send(snapshot, { type: 'step.complete', stepId, at: at('2026-12-17') }).snapshot;
+    }
+    snapshot = accept(snapshot, { type: 'assessment.decide', decision: 'action_plan', rationale: 'Plan', at: at('2026-12-18') }).snapshot;
+    // Week 4 = 4–10 Jan 2027 → Fri 8 Jan.
+    expect(stepOf(snapshot, 'action_plan').dueOn).toBe('2027-01-08');
+  });
+});
+
+describe('due soon on the school calendar', () => {
+  it('when a deadline follows a holiday, then "three school days before" counts school days only', () => {
+    const { snapshot } = open('2026-12-14', { calendar: danish });
+    // Due Mon 4 Jan 2027. On Wed 16 Dec three school days remain (Thu 17, Fri 18 Dec, Mon 4 Jan),
+    // so the step is due soon from 16 Dec, more than two weeks ahead of its deadline.
+    expect(nextStatusChangeOn(snapshot.context.steps, snapshot.context.today, snapshot.context.calendar)).toBe('2026-12-16');
+  });
+});
