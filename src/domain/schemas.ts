@@ -156,6 +156,19 @@ export const closureInput = z
   .meta({ id: 'ClosureInput' });
 export type ClosureInput = z.infer<typeof closureInput>;
 
+export const holiday = z
+  .object({ from: isoDate, to: isoDate, name: z.string().trim().min(1).max(120) })
+  .strict()
+  .refine((value) => value.to >= value.from, { message: 'a holiday cannot end before it starts', path: ['to'] })
+  .meta({ id: 'Holiday' });
+export type HolidayInput = z.infer<typeof holiday>;
+
+/** The days a school is closed besides weekends: what a case's deadlines count on. */
+export const schoolCalendar = z
+  .object({ daysOff: z.array(holiday).max(400) })
+  .strict()
+  .meta({ id: 'SchoolCalendar' });
+
 // ---- The views the API answers with -------------------------------------------------------
 
 export const step = z
@@ -211,6 +224,7 @@ export const caseEventType = z.enum([
   'follow_up',
   'escalation',
   'closed',
+  'deadlines_recomputed',
 ]);
 export type CaseEventType = z.infer<typeof caseEventType>;
 

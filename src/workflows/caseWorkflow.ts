@@ -45,6 +45,8 @@ import {
   decideAssessmentUpdate,
   escalateUpdate,
   recordFollowUpUpdate,
+  recomputeDeadlinesInput,
+  recomputeDeadlinesUpdate,
   recordedViewUpdate,
   submitPlanUpdate,
 } from './definitions';
@@ -156,6 +158,11 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
   handleCommand(recordFollowUpUpdate, followUpInput, (input, at) => ({ type: 'followUp.record', ...input, at }));
   handleCommand(escalateUpdate, escalationInput, (input, at) => ({ type: 'escalate', ...input, at }));
   handleCommand(closeCaseUpdate, closureInput, (input, at) => ({ type: 'close', ...input, at }));
+  handleCommand(recomputeDeadlinesUpdate, recomputeDeadlinesInput, (input, at) => ({
+    type: 'deadlines.recompute',
+    calendar: input.calendar,
+    at,
+  }));
   setHandler(recordedViewUpdate, async () => {
     await flush();
     return view();

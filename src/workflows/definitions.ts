@@ -6,6 +6,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import {
   completeStepInput,
+  schoolCalendar,
   type AssessmentInput,
   type CaseView,
   type ClosureInput,
@@ -25,5 +26,10 @@ export const submitPlanUpdate = defineUpdate<CaseView, [PlanInput]>('submitPlan'
 export const recordFollowUpUpdate = defineUpdate<CaseView, [FollowUpInput]>('recordFollowUp');
 export const escalateUpdate = defineUpdate<CaseView, [EscalationInput]>('escalate');
 export const closeCaseUpdate = defineUpdate<CaseView, [ClosureInput]>('closeCase');
+export const recomputeDeadlinesInput = z.object({ calendar: schoolCalendar }).strict();
+export type RecomputeDeadlinesInput = z.infer<typeof recomputeDeadlinesInput>;
+/** Moves the open steps' deadlines onto the school's current calendar (the tovholder asks). */
+export const recomputeDeadlinesUpdate = defineUpdate<CaseView, [RecomputeDeadlinesInput]>('recomputeDeadlines');
+
 /** Returns the view once everything the case has announced is in the read model. */
 export const recordedViewUpdate = defineUpdate<CaseView, []>('recordedView');

@@ -64,3 +64,32 @@ describe('due soon on the school calendar', () => {
     expect(nextStatusChangeOn(snapshot.context.steps, snapshot.context.today, snapshot.context.calendar)).toBe('2026-12-16');
   });
 });
+
+describe('recomputing deadlines on a new calendar', () => {
+  it('when the school sets its holidays after a case opened, then the case keeps its deadlines until the tovholder asks to recompute them', () => {
+    const { snapshot: opened } = open('2026-09-30');
+    expect(stepOf(opened, 'pupil_conversation').dueOn).toBe('2026-10-13');
+
+    let snapshot = send(opened, { type: 'step.complete', stepId: 'class_community', at: at('2026-10-01') }).snapshot;
+    const { snapshot: recomputed, emitted } = accept(snapshot, { type: 'deadlines.recompute', calendar: danish, at: at('2026-10-02') });
+    // The autumn holiday (10–18 Oct) moves week 2's deadline back to Fri 9 Oct; the done step keeps its date.
+    expect(stepOf(recomputed, 'pupil_conversation').dueOn).toBe('2026-10-09');
+    expect(stepOf(recomputed, 'class_community').status).toBe('done');
+    expect(stepOf(recomputed, 'class_community').dueOn).toBe(stepOf(snapshot, 'class_community').dueOn);
+    const entry = emitted.find((candidate) => candidate.event === 'deadlines_recomputed');
+    expect(entry?.detail).toEqual({
+      changed: [
+        { stepId: 'pupil_conversation', from: '2026-10-13', to: '2026-10-09' },
+        { stepId: 'parent_conversation', from: '2026-10-13', to: '2026-10-09' },
+      ],
+    });
+    // New steps are dated on the new calendar too.
+    snapshot = recomputed;
+    for (const stepId of ['pupil_conversation', 'parent_conversation']) {
+      snapshot = accept(snapshot, { type: 'step.complete', stepId, at: at('2026-10-05') }).snapshot;
+    }
+    snapshot = accept(snapshot, { type: 'assessment.decide', decision: 'action_plan', rationale: 'Plan', at: at('2026-10-06') }).snapshot;
+    // Week 4 = 21–27 Oct → Tue 27 Oct either way; week 3 would have moved had it been open.
+    expect(stepOf(snapshot, 'action_plan').dueOn).toBe('2026-10-27');
+  });
+});

@@ -4,7 +4,7 @@
  * every event, effects are announced with `emit`, and nothing here reads a clock or does I/O.
  */
 import { and, assign, enqueueActions, setup } from 'xstate';
-import { WEEKDAYS_ONLY } from '../../domain/calendar';
+import { WEEKDAYS_ONLY, type SchoolCalendar } from '../../domain/calendar';
 import { danishDateOf, maxDate, type IsoDate } from '../../domain/dates';
 import type { CaseEventType, HistoryEntry, Measure, Plan } from '../../domain/schemas';
 import {
@@ -105,6 +105,35 @@ function refreshStatuses(context: CaseContext, at: string): CaseContext {
   return next;
 }
 
+/**
+ * When a step is due: the one rule for every step, used when it is created and when its
+ * deadlines are recomputed on a new calendar.
+ */
+export function dueDateFor(
+  stepId: string,
+  context: Pick<CaseContext, 'openedOn' | 'followUps'>,
+  calendar: SchoolCalendar,
+): IsoDate {
+  const inWeek = (week: number) => dueInWeek(context.openedOn, week, calendar);
+  switch (stepId) {
+    case 'class_community':
+    case 'pupil_conversation':
+    case 'parent_conversation':
+    case 'assessment':
+      return inWeek(MAPPING_DEADLINE_WEEKS[stepId]);
+    case 'action_plan':
+      return inWeek(ACTION_PLAN_WEEK);
+    case 'closure':
+      return inWeek(CLOSURE_AFTER_ASSESSMENT_WEEK);
+    case followUpStepId(1):
+      return inWeek(FIRST_FOLLOW_UP_WEEK);
+  }
+  const number = Number(/^follow_up_(\d+)$/.exec(stepId)?.[1]);
+  const chosen = context.followUps[number - 2]?.nextFollowUpOn;
+  if (chosen === undefined) throw new RangeError(`no deadline rule for step ${stepId}`);
+  return dueOnChosenDate(chosen, calendar);
+}
+
 function newStep(
   stepId: string,
   phase: StepState['phase'],
@@ -119,8 +148,7 @@ function newStep(
 export function initialCaseContext(input: CaseInput): CaseContext {
   const { caseId, pupilRef, schoolId, grade, tovholder, openedOn, concern, at } = input;
   const calendar = input.calendar ?? WEEKDAYS_ONLY;
-  const weeks = MAPPING_DEADLINE_WEEKS;
-  const dueInCaseWeek = (week: number) => dueInWeek(openedOn, week, calendar);
+  const due = (stepId: string) => dueDateFor(stepId, { openedOn, followUps: [] }, calendar);
   let context: CaseContext = {
     caseId,
     pupilRef,
@@ -133,10 +161,10 @@ export function initialCaseContext(input: CaseInput): CaseContext {
     calendar,
     phase: 'mapping',
     steps: [
-      newStep('class_community', 'mapping', STEP_TITLES.class_community, dueInCaseWeek(weeks.class_community), openedOn, 'A'),
-      newStep('pupil_conversation', 'mapping', STEP_TITLES.pupil_conversation, dueInCaseWeek(weeks.pupil_conversation), openedOn, 'B'),
-      newStep('parent_conversation', 'mapping', STEP_TITLES.parent_conversation, dueInCaseWeek(weeks.parent_conversation), openedOn, 'C'),
-      newStep('assessment', 'mapping', STEP_TITLES.assessment, dueInCaseWeek(weeks.assessment), openedOn),
+      newStep('class_community', 'mapping', STEP_TITLES.class_community, due('class_community'), openedOn, 'A'),
+      newStep('pupil_conversation', 'mapping', STEP_TITLES.pupil_conversation, due('pupil_conversation'), openedOn, 'B'),
+      newStep('parent_conversation', 'mapping', STEP_TITLES.parent_conversation, due('parent_conversation'), openedOn, 'C'),
+      newStep('assessment', 'mapping', STEP_TITLES.assessment, due('assessment'), openedOn),
     ],
     plans: [],
     followUps: [],
@@ -206,7 +234,7 @@ function recordFollowUp(context: CaseContext, event: Command<'followUp.record'>)
     detail: { number, outcome: event.outcome, heldOn: event.heldOn },
   });
   next = completeStepIn(next, followUpStepId(number), event.heldOn, event.at);
-  const dueOn = dueOnChosenDate(chosen, context.calendar);
+  const dueOn = dueDateFor(followUpStepId(number + 1), next, context.calendar);
   next = {
     ...next,
     nextFollowUpDue: dueOn,
@@ -216,6 +244,25 @@ function recordFollowUp(context: CaseContext, event: Command<'followUp.record'>)
   if (event.outcome === 'propose_closure') next = { ...next, closureProposed: true };
   if (event.outcome === 'escalate') next = escalate(next, `Opfølgning ${number}`, event.at, event.heldOn, 'follow_up');
   return next;
+}
+
+/** Moves every open step to its deadline on a new calendar; done steps keep theirs. */
+function recomputeDeadlines(context: CaseContext, calendar: SchoolCalendar, at: string): CaseContext {
+  const changed: { stepId: string; from: IsoDate; to: IsoDate }[] = [];
+  const steps = context.steps.map((step) => {
+    if (isSettled(step.status)) return step;
+    const dueOn = dueDateFor(step.stepId, context, calendar);
+    if (dueOn !== step.dueOn) changed.push({ stepId: step.stepId, from: step.dueOn, to: dueOn });
+    return { ...step, dueOn };
+  });
+  const openFollowUp = steps.find((step) => step.stepId.startsWith('follow_up_') && !isSettled(step.status));
+  const next: CaseContext = {
+    ...context,
+    calendar,
+    steps,
+    ...(openFollowUp ? { nextFollowUpDue: openFollowUp.dueOn } : {}),
+  };
+  return withEntry(next, at, context.today, 'deadlines_recomputed', { detail: { changed } });
 }
 
 function close(context: CaseContext, event: Command<'close'>): CaseContext {
@@ -278,7 +325,7 @@ export const caseMachine = setup({
       next = withEntry(next, event.at, decidedOn, 'assessment', { detail: { decision: event.decision } });
       next = completeStepIn(next, 'assessment', decidedOn, event.at);
       if (event.decision === 'close') {
-        const dueOn = dueInWeek(context.openedOn, CLOSURE_AFTER_ASSESSMENT_WEEK, context.calendar);
+        const dueOn = dueDateFor('closure', context, context.calendar);
         next = { ...next, steps: [...next.steps, newStep('closure', 'mapping', STEP_TITLES.closure, dueOn, decidedOn)] };
       }
       return next;
@@ -286,14 +333,14 @@ export const caseMachine = setup({
     enterActionPlan: assign(({ context, event }) => {
       const decidedOn = context.assessment?.decidedOn ?? context.today;
       const next = enterPhase(context, 'action_plan', instantOf(context, event), decidedOn);
-      const dueOn = dueInWeek(context.openedOn, ACTION_PLAN_WEEK, context.calendar);
+      const dueOn = dueDateFor('action_plan', context, context.calendar);
       return { ...next, steps: [...next.steps, newStep('action_plan', 'action_plan', STEP_TITLES.action_plan, dueOn, decidedOn)] };
     }),
     adoptPlan: assign(({ context, event }) => (event.type === 'plan.submit' ? adoptPlan(context, event) : context)),
     enterFollowUp: assign(({ context, event }) => {
       const adoptedOn = currentPlan(context)?.adoptedOn ?? context.today;
       const next = enterPhase(context, 'follow_up', instantOf(context, event), adoptedOn);
-      const dueOn = dueInWeek(context.openedOn, FIRST_FOLLOW_UP_WEEK, context.calendar);
+      const dueOn = dueDateFor(followUpStepId(1), context, context.calendar);
       return {
         ...next,
         nextFollowUpDue: dueOn,
@@ -307,6 +354,9 @@ export const caseMachine = setup({
       event.type === 'escalate' ? escalate(context, event.reason, event.at, context.today, 'escalation') : context,
     ),
     close: assign(({ context, event }) => (event.type === 'close' ? close(context, event) : context)),
+    recomputeDeadlines: assign(({ context, event }) =>
+      event.type === 'deadlines.recompute' ? recomputeDeadlines(context, event.calendar, event.at) : context,
+    ),
     enterClosed: assign(({ context, event }) =>
       enterPhase(context, 'closed', instantOf(context, event), context.closure?.closedOn ?? context.today),
     ),
@@ -317,6 +367,7 @@ export const caseMachine = setup({
   initial: 'mapping',
   on: {
     'clock.tick': { actions: ['tick', ...REFRESH_AND_ANNOUNCE] },
+    'deadlines.recompute': { actions: ['tick', 'recomputeDeadlines', ...REFRESH_AND_ANNOUNCE] },
   },
   states: {
     mapping: {

@@ -35,6 +35,7 @@ const COMMAND_NAMES: Record<CaseCommand['type'], string> = {
   'followUp.record': 'a follow-up',
   escalate: 'an escalation',
   close: 'closing the case',
+  'deadlines.recompute': 'recomputing the deadlines',
 };
 
 function problemsOf(context: CaseContext, command: CaseCommand): FieldProblem[] {
@@ -52,6 +53,8 @@ function problemsOf(context: CaseContext, command: CaseCommand): FieldProblem[] 
       return escalationProblems(context, 'reason');
     case 'close':
       return closureProblems(context, command, today);
+    case 'deadlines.recompute':
+      return [];
   }
 }
 

@@ -68,7 +68,8 @@ export type CaseCommand =
   | ({ type: 'plan.submit' } & PlanInput & At)
   | ({ type: 'followUp.record' } & FollowUpInput & At)
   | ({ type: 'escalate'; reason: string } & At)
-  | ({ type: 'close' } & ClosureInput & At);
+  | ({ type: 'close' } & ClosureInput & At)
+  | ({ type: 'deadlines.recompute'; calendar: SchoolCalendar } & At);
 
 export type CaseEvent = CaseCommand | ({ type: 'clock.tick' } & At);
 
