@@ -210,7 +210,18 @@ export const escalation = z
   .meta({ id: 'Escalation' });
 export type Escalation = z.infer<typeof escalation>;
 
-export const closure = closureInput.extend({ closedOn: isoDate }).meta({ id: 'Closure' });
+export const closureWarning = z
+  .object({
+    code: z.literal('closing_before_holiday'),
+    message: z.string(),
+    holiday: z.object({ from: isoDate, to: isoDate, name: z.string().optional() }),
+  })
+  .meta({ id: 'ClosureWarning' });
+export type ClosureWarning = z.infer<typeof closureWarning>;
+
+export const closure = closureInput
+  .extend({ closedOn: isoDate, warnings: z.array(closureWarning).optional() })
+  .meta({ id: 'Closure' });
 export type Closure = z.infer<typeof closure>;
 
 export const caseEventType = z.enum([

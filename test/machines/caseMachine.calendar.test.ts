@@ -93,3 +93,51 @@ describe('recomputing deadlines on a new calendar', () => {
     expect(stepOf(snapshot, 'action_plan').dueOn).toBe('2026-10-27');
   });
 });
+
+describe('closing just before a long holiday', () => {
+  /** A case on the Danish calendar, walked to follow-up by 2026-09-01. */
+  function inFollowUpOnDanishCalendar() {
+    let { snapshot } = open('2026-08-10', { calendar: danish });
+    for (const stepId of ['class_community', 'pupil_conversation', 'parent_conversation']) {
+      snapshot = send(snapshot, { type: 'step.complete', stepId, at: at('2026-08-20') }).snapshot;
+    }
+    snapshot = accept(snapshot, { type: 'assessment.decide', decision: 'action_plan', rationale: 'Plan', at: at('2026-08-25') }).snapshot;
+    const measures = (['pupil_parents', 'community', 'teaching'] as const).map((track) => ({
+      track,
+      description: `Indsats (${track})`,
+      responsible: 'klasseteamet',
+      startsOn: '2026-09-01',
+      reviewOn: '2026-09-28',
+    }));
+    return accept(snapshot, { type: 'plan.submit', measures, at: at('2026-09-01') }).snapshot;
+  }
+  const closing = (closedOn: string) => ({
+    type: 'close' as const,
+    at: at(closedOn),
+    criteria: {
+      regularAttendance: true,
+      wellbeingImproving: true,
+      communityChallengesReduced: true,
+      pupilMotivated: true,
+      partiesAgree: true,
+      measuresToKeep: [],
+    },
+    relapsePreventionPlan: 'Klasselæreren ringer hjem efter efterårsferien.',
+    bridging: { decision: 'none' as const },
+  });
+
+  it('when a case closes five school days before the autumn holiday, then the closure carries a warning naming the holiday', () => {
+    // Fri 2 Oct → the holiday starts Sat 10 Oct; school days in between: 5–9 Oct = 5.
+    const { snapshot } = accept(inFollowUpOnDanishCalendar(), closing('2026-10-02'));
+    expect(snapshot.context.closure?.warnings).toEqual([
+      expect.objectContaining({ code: 'closing_before_holiday', holiday: { from: '2026-10-10', to: '2026-10-18', name: 'Efterårsferie' } }),
+    ]);
+  });
+
+  it('when a case closes six school days before the autumn holiday, then there is no warning', () => {
+    // Thu 1 Oct → 2 Oct and 5–9 Oct = 6 school days.
+    const { snapshot } = accept(inFollowUpOnDanishCalendar(), closing('2026-10-01'));
+    expect(snapshot.context.phase).toBe('closed');
+    expect(snapshot.context.closure?.warnings).toBeUndefined();
+  });
+});

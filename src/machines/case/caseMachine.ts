@@ -20,6 +20,7 @@ import {
 import {
   assessmentProblems,
   chosenNextFollowUp,
+  closureWarnings,
   closureProblems,
   completionProblems,
   currentPlan,
@@ -268,7 +269,11 @@ function recomputeDeadlines(context: CaseContext, calendar: SchoolCalendar, at: 
 function close(context: CaseContext, event: Command<'close'>): CaseContext {
   const { criteria, relapsePreventionPlan, bridging } = event;
   const closedOn = event.closedOn ?? context.today;
-  let next: CaseContext = { ...context, closure: { criteria, relapsePreventionPlan, bridging, closedOn } };
+  const warnings = closureWarnings(closedOn, context.calendar);
+  let next: CaseContext = {
+    ...context,
+    closure: { criteria, relapsePreventionPlan, bridging, closedOn, ...(warnings.length > 0 ? { warnings } : {}) },
+  };
   const closureStep = next.steps.find((step) => step.stepId === 'closure');
   if (closureStep && !isSettled(closureStep.status)) next = completeStepIn(next, 'closure', closedOn, event.at);
   next = { ...next, steps: next.steps.map((step) => (isSettled(step.status) ? step : { ...step, status: 'cancelled' })) };

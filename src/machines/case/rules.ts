@@ -2,9 +2,10 @@
  * The domain rules a command must keep, as pure functions returning the problems found.
  * The machine's guards are "no problems"; the same functions explain a 422 to the caller.
  */
+import { schoolDaysBetween, type SchoolCalendar } from '../../domain/calendar';
 import { addDays, daysBetween, type IsoDate } from '../../domain/dates';
 import type { FieldProblem } from '../../domain/errors';
-import { MEASURE_TRACKS, type MeasureTrack, type OpenCaseInput } from '../../domain/schemas';
+import { MEASURE_TRACKS, type ClosureWarning, type MeasureTrack, type OpenCaseInput } from '../../domain/schemas';
 import { FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS } from './deadlines';
 import type { CaseCommand, CaseContext } from './types';
 
@@ -198,4 +199,24 @@ export function closureProblems(context: CaseContext, event: Command<'close'>, t
     problems.push({ path: 'bridging.note', message: 'say which effort the pupil is bridged to when the decision is "other"' });
   }
   return problems;
+}
+
+/** Closing this close to a long holiday risks relapse (seed 001): the closure carries a warning. */
+export const HOLIDAY_WARNING_SCHOOL_DAYS = 5;
+export const LONG_HOLIDAY_DAYS = 7;
+
+export function closureWarnings(closedOn: IsoDate, calendar: SchoolCalendar): ClosureWarning[] {
+  const upcoming = calendar.daysOff
+    .filter((range) => range.from > closedOn && daysBetween(range.from, range.to) + 1 >= LONG_HOLIDAY_DAYS)
+    .sort((a, b) => (a.from < b.from ? -1 : 1))[0];
+  if (upcoming === undefined) return [];
+  const schoolDaysLeft = schoolDaysBetween(closedOn, addDays(upcoming.from, -1), calendar);
+  if (schoolDaysLeft > HOLIDAY_WARNING_SCHOOL_DAYS) return [];
+  return [
+    {
+      code: 'closing_before_holiday',
+      message: `the case closes ${schoolDaysLeft} school days before a holiday of a week or more; absence often returns after holidays, so plan the first days back`,
+      holiday: { from: upcoming.from, to: upcoming.to, ...(upcoming.name ? { name: upcoming.name } : {}) },
+    },
+  ];
 }

@@ -2,6 +2,7 @@ import type {
   AssessmentInput,
   ClosureInput,
   CompleteStepInput,
+  ClosureWarning,
   Criteria,
   Escalation,
   FollowUp,
@@ -49,7 +50,7 @@ export interface CaseContext {
   nextFollowUpDue?: IsoDate;
   escalationLevel: number;
   escalations: Escalation[];
-  closure?: ClosureInput & { closedOn: IsoDate };
+  closure?: ClosureInput & { closedOn: IsoDate; warnings?: ClosureWarning[] };
   planRevisionRequested: boolean;
   closureProposed: boolean;
   history: HistoryEntry[];
