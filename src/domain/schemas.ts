@@ -42,6 +42,17 @@ export const track = z.enum(['A', 'B', 'C']);
 export const stepStatus = z.enum(['open', 'due_soon', 'overdue', 'done', 'cancelled']);
 export type StepStatus = z.infer<typeof stepStatus>;
 
+/** The external help the resource team brings in at level 3 of the ladder (seed 004). */
+export const externalResource = z.enum(['ppr', 'sundhedsplejerske', 'boerne_og_familieafdelingen']);
+export type ExternalResource = z.infer<typeof externalResource>;
+const externalResources = z
+  .array(externalResource)
+  .min(1)
+  .max(3)
+  .refine((list) => new Set(list).size === list.length, { message: 'names the same resource twice' })
+  .optional()
+  .meta({ description: 'At level 3: PPR, the health nurse and/or the children and family department' });
+
 export const concernSource = z.enum(['parents', 'staff', 'pupil', 'absence_data']);
 
 export const openCaseInput = z
@@ -121,13 +132,14 @@ export const followUpInput = z
     reviews: z.array(reviewInput).max(50),
     outcome: followUpOutcome,
     nextFollowUpOn: isoDate.optional().meta({ description: '8 to 12 weeks after heldOn; 8 weeks when left out' }),
+    externalResources,
   })
   .strict()
   .meta({ id: 'FollowUpInput' });
 export type FollowUpInput = z.infer<typeof followUpInput>;
 
 export const escalationInput = z
-  .object({ reason: z.string().trim().min(1).max(2000) })
+  .object({ reason: z.string().trim().min(1).max(2000), externalResources })
   .strict()
   .meta({ id: 'EscalationInput' });
 export type EscalationInput = z.infer<typeof escalationInput>;
@@ -206,7 +218,13 @@ export const followUp = z
 export type FollowUp = z.infer<typeof followUp>;
 
 export const escalation = z
-  .object({ level: z.number().int().min(1).max(3), reason: z.string(), on: isoDate, via: z.enum(['escalation', 'follow_up']) })
+  .object({
+    level: z.number().int().min(1).max(3),
+    reason: z.string(),
+    on: isoDate,
+    via: z.enum(['escalation', 'follow_up']),
+    externalResources: z.array(externalResource).optional(),
+  })
   .meta({ id: 'Escalation' });
 export type Escalation = z.infer<typeof escalation>;
 

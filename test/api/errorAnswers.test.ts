@@ -242,11 +242,20 @@ describe('422: a domain rule broken', () => {
   it('when a case at level 3 is escalated again, then it answers 422 and the case stays at level 3', async () => {
     const opened = await openCase(api);
     for (let level = 1; level <= 3; level += 1) {
-      expect(expectCase(await api.escalate(opened.caseId, { reason: `Niveau ${level}` })).escalationLevel).toBe(level);
+      const resources = level === 3 ? { externalResources: ['ppr'] } : {};
+      expect(expectCase(await api.escalate(opened.caseId, { reason: `Niveau ${level}`, ...resources })).escalationLevel).toBe(level);
     }
     const answer = await refusedWithoutChange(opened.caseId, () => api.escalate(opened.caseId, { reason: 'Niveau 4' }));
     expectProblem(answer, 422, { path: 'reason' });
     expect(expectCase(await api.get(opened.caseId)).escalationLevel).toBe(3);
+  });
+
+  it('when a case is escalated to level 3 without naming the external resources, then it answers 422 naming externalResources and stays at level 2', async () => {
+    const opened = await openCase(api);
+    for (let level = 1; level <= 2; level += 1) await api.escalate(opened.caseId, { reason: `Niveau ${level}` });
+    const answer = await refusedWithoutChange(opened.caseId, () => api.escalate(opened.caseId, { reason: 'Niveau 3' }));
+    expectProblem(answer, 422, { path: 'externalResources' });
+    expect(expectCase(await api.get(opened.caseId)).escalationLevel).toBe(2);
   });
 
   it('when a case is opened with an openedOn tomorrow, then it answers 422 naming openedOn and opens no case', async () => {

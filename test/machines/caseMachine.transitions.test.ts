@@ -726,11 +726,13 @@ describe('escalation', () => {
     let snapshot = open(WED_OPENED).snapshot;
     const levels: number[] = [snapshot.context.escalationLevel];
     for (const day of ['2026-11-19', '2026-11-20', '2026-11-23']) {
-      const stepped = accept(snapshot, { type: 'escalate', reason: 'Ingen effekt', at: at(day) });
+      const toTop = snapshot.context.escalationLevel === 2;
+      const resources = toTop ? { externalResources: ['ppr' as const, 'sundhedsplejerske' as const] } : {};
+      const stepped = accept(snapshot, { type: 'escalate', reason: 'Ingen effekt', ...resources, at: at(day) });
       snapshot = stepped.snapshot;
       levels.push(snapshot.context.escalationLevel);
       expect(stepped.emitted.map((entry) => [entry.event, entry.detail])).toEqual([
-        ['escalation', { level: snapshot.context.escalationLevel, via: 'escalation' }],
+        ['escalation', { level: snapshot.context.escalationLevel, via: 'escalation', reason: 'Ingen effekt', ...resources }],
       ]);
     }
     expect(levels).toEqual([0, 1, 2, 3]);
@@ -757,7 +759,8 @@ describe('escalation', () => {
   it('when a case at level 3 holds a follow-up with outcome "escalate", then 422 on `outcome`', () => {
     let snapshot = inFollowUp();
     for (const day of ['2026-12-11', '2026-12-14', '2026-12-15']) {
-      snapshot = accept(snapshot, { type: 'escalate', reason: 'x', at: at(day) }).snapshot;
+      const resources = snapshot.context.escalationLevel === 2 ? { externalResources: ['ppr' as const] } : {};
+      snapshot = accept(snapshot, { type: 'escalate', reason: 'x', ...resources, at: at(day) }).snapshot;
     }
     expect(snapshot.context.escalationLevel).toBe(3);
     const error = refuse(snapshot, {
@@ -790,6 +793,50 @@ describe('escalation', () => {
       [1, 'escalation'],
       [2, 'follow_up'],
     ]);
+  });
+});
+
+describe('level 3 of the ladder', () => {
+  function atLevel2() {
+    let snapshot = open(WED_OPENED).snapshot;
+    for (const day of ['2026-11-19', '2026-11-20']) snapshot = accept(snapshot, { type: 'escalate', reason: 'x', at: at(day) }).snapshot;
+    return snapshot;
+  }
+
+  it('when a case is escalated to level 3 without naming external resources, then 422 names externalResources', () => {
+    const error = refuse(atLevel2(), { type: 'escalate', reason: 'Ingen effekt', at: at('2026-11-23') });
+    expect(error.code).toBe('rule_violated');
+    expect(paths(error)).toEqual(['externalResources']);
+  });
+
+  it('when external resources are named below level 3, then 422 names externalResources', () => {
+    const error = refuse(open(WED_OPENED).snapshot, {
+      type: 'escalate',
+      reason: 'Ingen effekt',
+      externalResources: ['ppr'],
+      at: at('2026-11-19'),
+    });
+    expect(paths(error)).toEqual(['externalResources']);
+  });
+
+  it('when a follow-up escalates to level 3 with PPR and the health nurse, then the escalation records them', () => {
+    let snapshot = inFollowUp();
+    for (const day of ['2026-12-11', '2026-12-14']) snapshot = accept(snapshot, { type: 'escalate', reason: 'x', at: at(day) }).snapshot;
+    snapshot = accept(snapshot, {
+      type: 'followUp.record',
+      heldOn: '2027-01-05',
+      reviews: reviewsOf(snapshot),
+      outcome: 'escalate',
+      externalResources: ['ppr', 'sundhedsplejerske'],
+      at: at('2027-01-05'),
+    }).snapshot;
+    expect(snapshot.context.escalations.at(-1)).toEqual({
+      level: 3,
+      reason: 'Opfølgning 1',
+      on: '2027-01-05',
+      via: 'follow_up',
+      externalResources: ['ppr', 'sundhedsplejerske'],
+    });
   });
 });
 

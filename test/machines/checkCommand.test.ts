@@ -23,7 +23,11 @@ import {
 
 function atLevel3(snapshot: CaseSnapshot, day: string): CaseSnapshot {
   let next = snapshot;
-  for (let i = 0; i < 3; i += 1) next = accept(next, { type: 'escalate', reason: 'x', at: at(day) }).snapshot;
+  for (let i = 0; i < 3; i += 1) {
+    // Level 3 brings in external help and must say which.
+    const resources = i === 2 ? { externalResources: ['ppr' as const] } : {};
+    next = accept(next, { type: 'escalate', reason: 'x', ...resources, at: at(day) }).snapshot;
+  }
   return next;
 }
 

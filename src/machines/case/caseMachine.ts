@@ -6,7 +6,7 @@
 import { and, assign, enqueueActions, setup } from 'xstate';
 import { WEEKDAYS_ONLY, type SchoolCalendar } from '../../domain/calendar';
 import { danishDateOf, maxDate, type IsoDate } from '../../domain/dates';
-import type { CaseEventType, HistoryEntry, Measure, Plan } from '../../domain/schemas';
+import type { CaseEventType, ExternalResource, HistoryEntry, Measure, Plan } from '../../domain/schemas';
 import {
   ACTION_PLAN_WEEK,
   CLOSURE_AFTER_ASSESSMENT_WEEK,
@@ -202,14 +202,22 @@ function adoptPlan(context: CaseContext, event: Command<'plan.submit'>): CaseCon
   return next;
 }
 
-function escalate(context: CaseContext, reason: string, at: string, on: IsoDate, via: 'escalation' | 'follow_up'): CaseContext {
+function escalate(
+  context: CaseContext,
+  reason: string,
+  at: string,
+  on: IsoDate,
+  via: 'escalation' | 'follow_up',
+  externalResources: ExternalResource[] | undefined,
+): CaseContext {
   const level = context.escalationLevel + 1;
+  const resources = externalResources ? { externalResources } : {};
   const next: CaseContext = {
     ...context,
     escalationLevel: level,
-    escalations: [...context.escalations, { level, reason, on, via }],
+    escalations: [...context.escalations, { level, reason, on, via, ...resources }],
   };
-  return withEntry(next, at, on, 'escalation', { detail: { level, via } });
+  return withEntry(next, at, on, 'escalation', { detail: { level, via, reason, ...resources } });
 }
 
 function recordFollowUp(context: CaseContext, event: Command<'followUp.record'>): CaseContext {
@@ -243,7 +251,9 @@ function recordFollowUp(context: CaseContext, event: Command<'followUp.record'>)
   };
   if (event.outcome === 'revise_plan') next = { ...next, planRevisionRequested: true };
   if (event.outcome === 'propose_closure') next = { ...next, closureProposed: true };
-  if (event.outcome === 'escalate') next = escalate(next, `Opfølgning ${number}`, event.at, event.heldOn, 'follow_up');
+  if (event.outcome === 'escalate') {
+    next = escalate(next, `Opfølgning ${number}`, event.at, event.heldOn, 'follow_up', event.externalResources);
+  }
   return next;
 }
 
@@ -302,7 +312,8 @@ export const caseMachine = setup({
       event.type === 'plan.submit' && planProblems(context, event, eventDate(event.at)).length === 0,
     followUpAcceptable: ({ context, event }) =>
       event.type === 'followUp.record' && followUpProblems(context, event, eventDate(event.at)).length === 0,
-    escalationAcceptable: ({ context }) => escalationProblems(context, 'reason').length === 0,
+    escalationAcceptable: ({ context, event }) =>
+      event.type === 'escalate' && escalationProblems(context, 'reason', event.externalResources).length === 0,
     closureAcceptable: ({ context, event }) =>
       event.type === 'close' && closureProblems(context, event, eventDate(event.at)).length === 0,
   },
@@ -356,7 +367,9 @@ export const caseMachine = setup({
       event.type === 'followUp.record' ? recordFollowUp(context, event) : context,
     ),
     escalate: assign(({ context, event }) =>
-      event.type === 'escalate' ? escalate(context, event.reason, event.at, context.today, 'escalation') : context,
+      event.type === 'escalate'
+        ? escalate(context, event.reason, event.at, context.today, 'escalation', event.externalResources)
+        : context,
     ),
     close: assign(({ context, event }) => (event.type === 'close' ? close(context, event) : context)),
     recomputeDeadlines: assign(({ context, event }) =>

@@ -50,7 +50,7 @@ function problemsOf(context: CaseContext, command: CaseCommand): FieldProblem[] 
     case 'followUp.record':
       return followUpProblems(context, command, today);
     case 'escalate':
-      return escalationProblems(context, 'reason');
+      return escalationProblems(context, 'reason', command.externalResources);
     case 'close':
       return closureProblems(context, command, today);
     case 'deadlines.recompute':

@@ -108,10 +108,28 @@ export function planProblems(context: CaseContext, event: Command<'plan.submit'>
   return problems;
 }
 
-export function escalationProblems(context: CaseContext, path: string): FieldProblem[] {
-  return context.escalationLevel >= MAX_ESCALATION_LEVEL
-    ? [{ path, message: `the case is already at the highest escalation level (${MAX_ESCALATION_LEVEL})` }]
-    : [];
+/** The ladder: one level up at a time, to 3 at most; level 3 names the external help it brings in. */
+export function escalationProblems(
+  context: CaseContext,
+  path: string,
+  externalResources: readonly string[] | undefined,
+): FieldProblem[] {
+  if (context.escalationLevel >= MAX_ESCALATION_LEVEL) {
+    return [{ path, message: `the case is already at the highest escalation level (${MAX_ESCALATION_LEVEL})` }];
+  }
+  const reachesTop = context.escalationLevel + 1 === MAX_ESCALATION_LEVEL;
+  if (reachesTop && (externalResources ?? []).length === 0) {
+    return [
+      {
+        path: 'externalResources',
+        message: 'level 3 brings in external resources: name at least one of ppr, sundhedsplejerske, boerne_og_familieafdelingen',
+      },
+    ];
+  }
+  if (!reachesTop && externalResources !== undefined) {
+    return [{ path: 'externalResources', message: 'external resources are brought in at level 3 of the ladder, not before' }];
+  }
+  return [];
 }
 
 /** When the next follow-up falls: the chosen date, or 8 weeks after the one held. */
@@ -168,7 +186,10 @@ export function followUpProblems(
       });
     }
   }
-  if (event.outcome === 'escalate') problems.push(...escalationProblems(context, 'outcome'));
+  if (event.outcome === 'escalate') problems.push(...escalationProblems(context, 'outcome', event.externalResources));
+  else if (event.externalResources !== undefined) {
+    problems.push({ path: 'externalResources', message: 'external resources are named only when the outcome is to escalate' });
+  }
   return problems;
 }
 

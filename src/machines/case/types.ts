@@ -4,6 +4,7 @@ import type {
   CompleteStepInput,
   ClosureWarning,
   Criteria,
+  EscalationInput,
   Escalation,
   FollowUp,
   FollowUpInput,
@@ -68,7 +69,7 @@ export type CaseCommand =
   | ({ type: 'assessment.decide' } & AssessmentInput & At)
   | ({ type: 'plan.submit' } & PlanInput & At)
   | ({ type: 'followUp.record' } & FollowUpInput & At)
-  | ({ type: 'escalate'; reason: string } & At)
+  | ({ type: 'escalate' } & EscalationInput & At)
   | ({ type: 'close' } & ClosureInput & At)
   | ({ type: 'deadlines.recompute'; calendar: SchoolCalendar } & At);
 
