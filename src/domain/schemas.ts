@@ -248,6 +248,7 @@ export const caseEventType = z.enum([
   'phase_entered',
   'step_due_soon',
   'step_overdue',
+  'step_overdue_leader',
   'assessment',
   'plan_revision',
   'follow_up',

@@ -166,10 +166,16 @@ describe('a case entered with an opening date in the past', () => {
     expect(emitted.map((entry) => [entry.seq, entry.event, entry.stepId])).toEqual([
       [1, 'opened', undefined],
       [2, 'phase_entered', undefined],
+      // Every step is also more than 10 school days late by 11-18 (week-2 steps from Thu 10-29,
+      // week-3 steps from Thu 11-05), so the school leader is told of each, once.
       [3, 'step_overdue', 'class_community'],
-      [4, 'step_overdue', 'pupil_conversation'],
-      [5, 'step_overdue', 'parent_conversation'],
-      [6, 'step_overdue', 'assessment'],
+      [4, 'step_overdue_leader', 'class_community'],
+      [5, 'step_overdue', 'pupil_conversation'],
+      [6, 'step_overdue_leader', 'pupil_conversation'],
+      [7, 'step_overdue', 'parent_conversation'],
+      [8, 'step_overdue_leader', 'parent_conversation'],
+      [9, 'step_overdue', 'assessment'],
+      [10, 'step_overdue_leader', 'assessment'],
     ]);
     expect(snapshot.context.history).toEqual(emitted);
   });
@@ -207,6 +213,8 @@ describe('when the workflow should wake: nextStatusChangeOn', () => {
       '2026-12-02', // B and C overdue
       '2026-12-03', // A and assessment due soon (3 school days before Tue 12-08)
       '2026-12-09', // A and assessment overdue
+      '2026-12-16', // B and C more than 10 school days late (12-02 … 12-15 are days 1–10): the leader is told
+      '2026-12-23', // A and assessment likewise (12-09 … 12-22)
     ]);
   });
 

@@ -4,7 +4,7 @@
  * every event, effects are announced with `emit`, and nothing here reads a clock or does I/O.
  */
 import { and, assign, enqueueActions, setup } from 'xstate';
-import { WEEKDAYS_ONLY, type SchoolCalendar } from '../../domain/calendar';
+import { schoolDaysBetween, WEEKDAYS_ONLY, type SchoolCalendar } from '../../domain/calendar';
 import { danishDateOf, maxDate, type IsoDate } from '../../domain/dates';
 import type { CaseEventType, ExternalResource, HistoryEntry, Measure, Plan } from '../../domain/schemas';
 import {
@@ -15,6 +15,7 @@ import {
   dueInWeek,
   dueOnChosenDate,
   isSettled,
+  needsLeader,
   statusOn,
 } from './deadlines';
 import {
@@ -94,12 +95,20 @@ function refreshStatuses(context: CaseContext, at: string): CaseContext {
   let next = context;
   for (const step of context.steps) {
     const status = statusOn(step, context.today, context.calendar);
-    if (status === step.status) continue;
-    next = updateStep(next, step.stepId, { status });
-    if (status === 'due_soon' || status === 'overdue') {
-      next = withEntry(next, at, context.today, status === 'due_soon' ? 'step_due_soon' : 'step_overdue', {
+    if (status !== step.status) {
+      next = updateStep(next, step.stepId, { status });
+      if (status === 'due_soon' || status === 'overdue') {
+        next = withEntry(next, at, context.today, status === 'due_soon' ? 'step_due_soon' : 'step_overdue', {
+          stepId: step.stepId,
+          detail: { dueOn: step.dueOn },
+        });
+      }
+    }
+    if (!step.leaderAlerted && needsLeader(step, context.today, context.calendar)) {
+      next = updateStep(next, step.stepId, { leaderAlerted: true });
+      next = withEntry(next, at, context.today, 'step_overdue_leader', {
         stepId: step.stepId,
-        detail: { dueOn: step.dueOn },
+        detail: { dueOn: step.dueOn, schoolDaysLate: schoolDaysBetween(step.dueOn, context.today, context.calendar) },
       });
     }
   }

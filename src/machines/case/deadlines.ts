@@ -4,6 +4,7 @@
  */
 import { addDays, type IsoDate } from '../../domain/dates';
 import {
+  addSchoolDays,
   endOfCaseWeek,
   onOrNextSchoolDay,
   schoolDaysBetween,
@@ -25,6 +26,19 @@ export const MAPPING_DEADLINE_WEEKS = {
 export const ACTION_PLAN_WEEK = 4;
 export const CLOSURE_AFTER_ASSESSMENT_WEEK = 4;
 export const FIRST_FOLLOW_UP_WEEK = 7;
+
+/** A step overdue by more than this many school days is brought to the school leader. */
+export const LEADER_ALERT_SCHOOL_DAYS = 10;
+
+/** The first date on which a step due `dueOn` is overdue by more than LEADER_ALERT_SCHOOL_DAYS. */
+export function leaderAlertFrom(dueOn: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
+  return addSchoolDays(dueOn, LEADER_ALERT_SCHOOL_DAYS + 1, calendar);
+}
+
+/** Whether an open step is so late that the school leader must hear of it. */
+export function needsLeader(step: Pick<StepState, 'status' | 'dueOn'>, today: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): boolean {
+  return !isSettled(step.status) && today >= leaderAlertFrom(step.dueOn, calendar);
+}
 
 /** The follow-up rhythm: the next follow-up 8 to 12 weeks after the last, both ends included. */
 export const FOLLOW_UP_MIN_DAYS = 8 * 7;
@@ -72,7 +86,9 @@ export function nextStatusChangeOn(
   let next: IsoDate | undefined;
   for (const step of steps) {
     if (isSettled(step.status)) continue;
-    for (const candidate of [dueSoonFrom(step.dueOn, calendar), addDays(step.dueOn, 1)]) {
+    const candidates = [dueSoonFrom(step.dueOn, calendar), addDays(step.dueOn, 1)];
+    if (!step.leaderAlerted) candidates.push(leaderAlertFrom(step.dueOn, calendar));
+    for (const candidate of candidates) {
       if (candidate > today && (next === undefined || candidate < next)) next = candidate;
     }
   }

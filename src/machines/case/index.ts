@@ -8,6 +8,8 @@ export {
   FOLLOW_UP_MAX_DAYS,
   FOLLOW_UP_MIN_DAYS,
   dueSoonFrom,
+  LEADER_ALERT_SCHOOL_DAYS,
+  leaderAlertFrom,
   nextStatusChangeOn,
   statusOn,
 } from './deadlines';

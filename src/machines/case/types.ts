@@ -29,6 +29,8 @@ export interface CaseInput extends OpenCaseInput {
 
 export interface StepState extends Step {
   note?: string;
+  /** Set once the school leader has been told the step is long overdue. */
+  leaderAlerted?: boolean;
 }
 
 export interface CaseContext {

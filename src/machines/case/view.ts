@@ -13,7 +13,7 @@ export function toCaseView(context: CaseContext): CaseView {
     openedOn: context.openedOn,
     concern: context.concern,
     phase: context.phase,
-    steps: context.steps.map(({ note: _note, ...step }) => step),
+    steps: context.steps.map(({ note: _note, leaderAlerted: _alerted, ...step }) => step),
     ...(context.assessment ? { assessment: context.assessment } : {}),
     plan,
     planRevision: plan?.revision ?? 0,
