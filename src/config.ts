@@ -39,6 +39,39 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['json', 'text']).optional(),
+  /** The mail server notices go out through; unset: mail is off and notices wait in the outbox. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/\s]+\/?(\?\S*)?$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://mail:25')
+    .optional(),
+  /** The From of every notice. */
+  MAIL_FROM: z
+    .string()
+    .regex(/^[^\r\n]*[^\s@<>]+@[^\s@<>]+[^\r\n]*$/, 'must be an address, e.g. "Fraværsforløb <fravaer@kommune.dk>"')
+    .default('Fraværsforløb <fravaer@localhost>'),
+  /** The longest the notice dispatcher waits between delivery rounds. */
+  NOTICE_POLL_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 3600')
+    .max(3600, 'must be between 1 and 3600')
+    .default(60),
+  /** The Danish hour from which the day's notice digests go out (0: as soon as there is something). */
+  NOTICE_DIGEST_HOUR: z.coerce
+    .number({ error: 'must be an hour, 0 to 23' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 23')
+    .max(23, 'must be between 0 and 23')
+    .default(7),
+  /** Delivery attempts before a notice is marked failed (it stays listed). */
+  NOTICE_MAX_ATTEMPTS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 100')
+    .max(100, 'must be between 1 and 100')
+    .default(10),
+  /** Where people reach the service; case links in notices are built on it. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
 });
 
 /** Names of every environment variable this service reads. */
@@ -58,7 +91,22 @@ export interface AppConfig {
   temporalCliPath: string | undefined;
   logLevel: LogLevel;
   logFormat: 'json' | 'text' | undefined;
+  notices: NoticeConfig;
 }
+
+export interface NoticeConfig {
+  /** Unset: mail is off; notices are queued and wait. May hold a password: never log it. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  pollSeconds: number;
+  digestHour: number;
+  maxAttempts: number;
+  /** Unset: the API's own URL (npm start) or http://localhost:3000 (a worker alone). */
+  publicBaseUrl: string | undefined;
+}
+
+/** Variables whose values may hold a password: never echoed. */
+const SECRET_VARS: readonly string[] = ['DATABASE_URL', 'SMTP_URL'];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -76,8 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.') || '(environment)';
-      // The value is echoed only for non-secret variables: DATABASE_URL may hold a password.
-      const shown = name in present && name !== 'DATABASE_URL' ? ` (got "${present[name]}")` : '';
+      // The value is echoed only for non-secret variables: the URLs may hold a password.
+      const shown = name in present && !SECRET_VARS.includes(name) ? ` (got "${present[name]}")` : '';
       return `  ${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -95,5 +143,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     temporalCliPath: e.TEMPORAL_CLI_PATH ? path.resolve(e.TEMPORAL_CLI_PATH) : undefined,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    notices: {
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      pollSeconds: e.NOTICE_POLL_SECONDS,
+      digestHour: e.NOTICE_DIGEST_HOUR,
+      maxAttempts: e.NOTICE_MAX_ATTEMPTS,
+      publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    },
   };
 }

@@ -10,6 +10,8 @@ import { createApp } from './api/app';
 import { createHealthCheck, startApi } from './api/server';
 import { loadConfig } from './config';
 import { createCaseStore, openDatabase } from './db/index';
+import { noticeDispatcherWaker, startNoticeDispatcher } from './notices/dispatcher';
+import { noticeSetup } from './notices/setup';
 import { failStartup, onShutdownSignal } from './lifecycle';
 import { createLogger, errorFields, type Logger } from './logger';
 import { startDevServer } from './temporal/devServer';
@@ -92,10 +94,16 @@ async function main(): Promise<void> {
     teardown.add('client connection', () => connection.close());
     const client = new Client({ connection, namespace: config.temporalNamespace });
 
+    const notices = noticeSetup(config.notices, { logger, wakeDispatcher: noticeDispatcherWaker(client), fallbackBaseUrl: api.url });
+    if (notices.mailer) {
+      const mailer = notices.mailer;
+      teardown.add('mailer', () => Promise.resolve(mailer.close()));
+    }
+
     const worker: Worker = await createCaseWorker({
       connection: nativeConnection,
       namespace: config.temporalNamespace,
-      activities: createActivities({ store }),
+      activities: createActivities({ store, db, notices: notices.options }),
     });
     const running = worker.run();
     teardown.add('worker', async () => {
@@ -107,11 +115,15 @@ async function main(): Promise<void> {
       logger.error('worker failed; stopping', errorFields(err));
       process.kill(process.pid, 'SIGTERM');
     });
+    // The notice dispatcher (one per namespace; this finds it when it runs already). Without mail
+    // there is nothing for it to do: notices wait in the outbox.
+    if (notices.mailer) await startNoticeDispatcher(client);
 
     api.attach(
       createApp({
         client,
         store,
+        db,
         health: createHealthCheck({ client, store, isReady: () => worker.getState() === 'RUNNING' }),
       }),
     );

@@ -8,11 +8,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LogLevel as SdkLogLevel, LogMetadata } from '@temporalio/common';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from './activities/index';
 import { ConfigError, loadConfig } from './config';
 import { createCaseStore, openDatabase } from './db/index';
 import { failStartup, isMainModule, onShutdownSignal } from './lifecycle';
+import { noticeDispatcherWaker, startNoticeDispatcher } from './notices/dispatcher';
+import { noticeSetup } from './notices/setup';
 import { createLogger, errorFields, type LogFields, type Logger } from './logger';
 import { TASK_QUEUE } from './temporal/names';
 
@@ -99,12 +102,16 @@ async function runWorkerProcess(): Promise<void> {
     let connection: NativeConnection | undefined;
     try {
       connection = await NativeConnection.connect({ address: config.temporalAddress });
+      // For the notice dispatcher: start it (once per namespace) and wake it when notices are queued.
+      const client = new Client({ connection, namespace: config.temporalNamespace });
+      const notices = noticeSetup(config.notices, { logger, wakeDispatcher: noticeDispatcherWaker(client) });
       const worker = await createCaseWorker({
         connection,
         namespace: config.temporalNamespace,
-        activities: createActivities({ store: createCaseStore(db) }),
+        activities: createActivities({ store: createCaseStore(db), db, notices: notices.options }),
       });
       const running = worker.run();
+      if (notices.mailer) await startNoticeDispatcher(client);
       logger.info('worker running', { taskQueue: TASK_QUEUE, namespace: config.temporalNamespace });
 
       const conn = connection;
@@ -112,6 +119,7 @@ async function runWorkerProcess(): Promise<void> {
         // shutdown() throws unless RUNNING (e.g. it already failed on its own).
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.catch(() => undefined);
+        notices.mailer?.close();
         await conn.close();
         await db.close();
       });

@@ -5,20 +5,37 @@
 import type { Client } from '@temporalio/client';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import type { CaseStore } from '../db/types';
+import type { CaseStore, Database } from '../db/types';
+import { draftsRouter } from '../letters/routes';
+import { createLetterDraftStore } from '../letters/store';
+import { noticeDispatcherWaker } from '../notices/dispatcher';
+import { noticesRouter } from '../notices/routes';
 import type { CaseWorkflowOptions } from '../workflows';
+import { createCalendarSettings } from '../calendar/calendarSettings';
+import { danishDateOf } from '../domain/dates';
+import { createResourceTeam } from '../resourceTeam/agenda';
+import { calendarRouter } from './calendarRoutes';
+import { resourceTeamRouter } from './resourceTeamRoutes';
 import { createCaseService } from './caseService';
 import { casesRouter } from './casesRoutes';
 import { buildOpenApiDocument } from './openapi';
 import { DomainFailure, problemFromDomainError, sendProblem } from './problem';
+import { readModelRouter } from './readModelRoutes';
 
 export interface AppDeps {
   client: Client;
   store: CaseStore;
+  /**
+   * The database the store writes to; the read-side routes (overdue board, monthly review,
+   * timeline, phase durations) query it. Without it those routes answer 503.
+   */
+  db?: Database;
   health: () => Promise<{ temporal: boolean; database: boolean }>;
   taskQueue?: string;
   workflowOptions?: CaseWorkflowOptions;
   now?: () => Date;
+  /** The notice dispatcher's workflow id, woken when contacts change; default the service's one. */
+  noticeDispatcherWorkflowId?: string;
   /** Where errors the user cannot act on are reported (never with request bodies). */
   logError?: (message: string, error: unknown) => void;
 }
@@ -29,9 +46,13 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '256kb' }));
 
+  const calendarSettings = deps.db !== undefined ? createCalendarSettings(deps.db) : undefined;
   const service = createCaseService({
     client: deps.client,
     store: deps.store,
+    ...(calendarSettings !== undefined
+      ? { calendarFor: (schoolId: string, openedOn: string) => calendarSettings.calendarForCase(schoolId, openedOn) }
+      : {}),
     ...(deps.taskQueue !== undefined ? { taskQueue: deps.taskQueue } : {}),
     ...(deps.workflowOptions !== undefined ? { workflowOptions: deps.workflowOptions } : {}),
     ...(deps.now !== undefined ? { now: deps.now } : {}),
@@ -53,7 +74,42 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument, { customSiteTitle: 'Fraværsforløb API' }));
 
+  if (deps.db !== undefined) {
+    const now = deps.now ?? (() => new Date());
+    const settings = createCalendarSettings(deps.db);
+    app.use(
+      '/api',
+      readModelRouter({
+        db: deps.db,
+        now,
+        calendarOf: (schoolId) => settings.calendarForCase(schoolId, danishDateOf(now())),
+      }),
+    );
+  } else {
+    app.use(['/api/overdue', '/api/reviews', '/api/analytics', '/api/cases/:caseId/timeline'], (_req, res) => {
+      sendProblem(res, { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the read model is not available in this process' });
+    });
+  }
   app.use('/api/cases', casesRouter(service));
+  if (calendarSettings !== undefined) {
+    app.use('/api/calendar', calendarRouter({ settings: calendarSettings, now: deps.now ?? (() => new Date()) }));
+  }
+  if (deps.db !== undefined) {
+    app.use('/api/resource-team', resourceTeamRouter({ team: createResourceTeam(deps.db), now: deps.now ?? (() => new Date()) }));
+  }
+  // Letter drafts are kept in the same database; without it their routes are not there.
+  if (deps.db !== undefined) app.use('/api', draftsRouter(createLetterDraftStore(deps.db)));
+  // The contacts directory and the notice outbox live there too.
+  if (deps.db !== undefined) {
+    app.use(
+      '/api',
+      noticesRouter({
+        db: deps.db,
+        now: deps.now ?? (() => new Date()),
+        wakeDispatcher: noticeDispatcherWaker(deps.client, deps.noticeDispatcherWorkflowId),
+      }),
+    );
+  }
 
   app.use((_req, res) => {
     sendProblem(res, { type: 'about:blank', title: 'Not found', status: 404, detail: 'no route matches this path' });

@@ -18,13 +18,16 @@ import { openingProblems } from '../machines';
 import { TASK_QUEUE, workflowIdForCase } from '../temporal/names';
 import type { CaseWorkflowOptions } from '../workflows';
 import { caseWorkflow } from '../workflows';
-import { recordedViewUpdate } from '../workflows/definitions';
+import { recomputeDeadlinesUpdate, recordedViewUpdate } from '../workflows/definitions';
+import { WEEKDAYS_ONLY, type SchoolCalendar } from '../domain/calendar';
 import type { UpdateDefinition } from '@temporalio/common';
 import { DomainFailure } from './problem';
 
 export interface CaseServiceDeps {
   client: Client;
   store: CaseStore;
+  /** The school calendar a new case counts its deadlines on; weekdays only when absent. */
+  calendarFor?: (schoolId: string, openedOn: string) => Promise<SchoolCalendar>;
   taskQueue?: string;
   workflowOptions?: CaseWorkflowOptions;
   /** The current instant; injectable so tests can open cases "today" deterministically. */
@@ -65,6 +68,18 @@ export function createCaseService(deps: CaseServiceDeps) {
     throw error;
   }
 
+  /** Sends one tovholder action to the case's workflow; the Idempotency-Key is the update ID. */
+  async function act<I>(caseId: string, update: UpdateDefinition<CaseView, [I], string>, input: I, idempotencyKey?: string) {
+    try {
+      return await client.workflow.getHandle(workflowIdForCase(caseId)).executeUpdate(update, {
+        args: [input],
+        ...(idempotencyKey !== undefined ? { updateId: idempotencyKey } : {}),
+      });
+    } catch (error) {
+      return translate(caseId, error);
+    }
+  }
+
   return {
     async openCase(input: OpenCaseInput, idempotencyKey?: string): Promise<CaseView> {
       const problems = openingProblems(input, danishDateOf(now()));
@@ -73,11 +88,20 @@ export function createCaseService(deps: CaseServiceDeps) {
       }
       const caseId = caseIdFor(input.schoolId, idempotencyKey);
       const workflowId = workflowIdForCase(caseId);
+      const calendar = await deps.calendarFor?.(input.schoolId, input.openedOn);
       try {
         await client.workflow.start(caseWorkflow, {
           taskQueue,
           workflowId,
-          args: [{ kind: 'open', caseId, input, ...(deps.workflowOptions ? { options: deps.workflowOptions } : {}) }],
+          args: [
+            {
+              kind: 'open',
+              caseId,
+              input,
+              ...(calendar ? { calendar } : {}),
+              ...(deps.workflowOptions ? { options: deps.workflowOptions } : {}),
+            },
+          ],
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });
@@ -95,16 +119,14 @@ export function createCaseService(deps: CaseServiceDeps) {
       }
     },
 
-    /** Sends one tovholder action to the case's workflow; the Idempotency-Key is the update ID. */
-    async act<I>(caseId: string, update: UpdateDefinition<CaseView, [I], string>, input: I, idempotencyKey?: string) {
-      try {
-        return await client.workflow.getHandle(workflowIdForCase(caseId)).executeUpdate(update, {
-          args: [input],
-          ...(idempotencyKey !== undefined ? { updateId: idempotencyKey } : {}),
-        });
-      } catch (error) {
-        return translate(caseId, error);
-      }
+    act,
+
+    /** The tovholder asks for the open deadlines to follow the school's current calendar. */
+    async recomputeDeadlines(caseId: string, idempotencyKey?: string): Promise<CaseView> {
+      const stored = await store.getCase(caseId);
+      if (stored === null) throw notFound();
+      const calendar = (await deps.calendarFor?.(stored.schoolId, stored.openedOn)) ?? WEEKDAYS_ONLY;
+      return act(caseId, recomputeDeadlinesUpdate, { calendar: { daysOff: calendar.daysOff.map(named) } }, idempotencyKey);
     },
 
     async getCase(caseId: string): Promise<CaseView> {
@@ -120,6 +142,11 @@ export function createCaseService(deps: CaseServiceDeps) {
 }
 
 export type CaseService = ReturnType<typeof createCaseService>;
+
+/** The update's schema wants every day off named; unnamed ranges are called what they are. */
+function named(range: SchoolCalendar['daysOff'][number]) {
+  return { from: range.from, to: range.to, name: range.name ?? 'Fridag' };
+}
 
 /** A key already used to open a different case is refused rather than answered with that case. */
 function sameOpeningOrRefuse(view: CaseView, input: OpenCaseInput): CaseView {

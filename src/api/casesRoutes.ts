@@ -81,6 +81,11 @@ export function casesRouter(service: CaseService): Router {
     res.json(await service.act(caseId, completeStepUpdate, { ...input, stepId: stepResult.data }, key));
   });
 
+  router.post('/:caseId/deadlines/recompute', async (req, res) => {
+    const caseId = caseIdOf(req);
+    res.json(await service.recomputeDeadlines(caseId, idempotencyKeyOf(req, 'recompute')));
+  });
+
   const actions = [
     { path: 'assessment', schema: assessmentInput, update: decideAssessmentUpdate },
     { path: 'plan', schema: planInput, update: submitPlanUpdate },

@@ -3,13 +3,19 @@
  * the document and the behaviour cannot drift apart.
  */
 import { z } from 'zod';
+import * as readModelSchemas from '../domain/readModelSchemas';
 import * as schemas from '../domain/schemas';
+import { letterDraftPaths } from '../letters/openapi';
+import { noticePaths } from '../notices/openapi';
+import { calendarQuery, holidaysQuery } from './calendarRoutes';
+import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
 function componentSchemas(): Record<string, unknown> {
   // Touch the schemas so their ids are registered before the registry is read.
   void schemas;
+  void readModelSchemas;
   const { schemas: all } = z.toJSONSchema(z.globalRegistry, {
     uri: (id) => `#/components/schemas/${id}`,
     target: 'draft-2020-12',
@@ -60,6 +66,112 @@ function action(summary: string, body: string, extraParams: unknown[] = []) {
         404: problem('No such case (or step)'),
         409: problem('The case cannot take this action in its current phase'),
         422: problem('A domain rule is broken; `errors` names the fields'),
+      },
+    },
+  };
+}
+
+/** The query parameters of a GET, from the zod schema its handler parses them with. */
+function queryParameters(schema: z.ZodObject) {
+  return Object.entries(schema.shape).map(([name, property]) => {
+    const { $schema: _schema, ...json } = z.toJSONSchema(property as z.ZodType, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+    return { name, in: 'query', required: false, schema: json };
+  });
+}
+
+const jsonAnswer = (description: string, id: string) => ({ description, content: { 'application/json': { schema: ref(id) } } });
+const badFilter = problem('A bad or unknown query parameter; `errors` names it');
+
+/** The read side: boards, reviews, timelines and the municipality's figures. */
+function readModelPaths() {
+  return {
+    '/api/overdue': {
+      get: {
+        summary: 'The overdue board: steps overdue or due soon today in open cases, the most late first',
+        parameters: queryParameters(readModelSchemas.overdueQuery),
+        responses: { 200: jsonAnswer('Overdue and due-soon steps', 'OverdueBoard'), 400: badFilter },
+      },
+    },
+    '/api/reviews/monthly': {
+      get: {
+        summary: 'The leader’s monthly review of every case active in the month, as of its last day (or today)',
+        parameters: queryParameters(readModelSchemas.monthlyReviewQuery),
+        responses: { 200: jsonAnswer('The review', 'MonthlyReview'), 400: badFilter },
+      },
+    },
+    '/api/cases/{caseId}/timeline': {
+      get: {
+        summary: 'A case’s phases with the time spent in each, and every recorded event',
+        parameters: [caseIdParam],
+        responses: { 200: jsonAnswer('The timeline', 'CaseTimeline'), 404: problem('No such case') },
+      },
+    },
+    '/api/analytics/phase-durations': {
+      get: {
+        summary: 'Time spent per phase (median, 90th percentile), steps on time, escalations, closures and reopenings',
+        description:
+          'Send `Accept: text/csv` for the same figures as CSV (UTF-8 with BOM): rows `scope,schoolId,phase,cases,open,medianDays,p90Days`, a blank line, then `metric,value` rows.',
+        parameters: queryParameters(readModelSchemas.phaseDurationsQuery),
+        responses: {
+          200: {
+            description: 'The figures',
+            content: {
+              'application/json': { schema: ref('PhaseDurations') },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+          400: badFilter,
+        },
+      },
+    },
+  };
+}
+
+/** The school calendar and the recomputation of a case's deadlines on it. */
+function calendarPaths() {
+  return {
+    '/api/calendar': {
+      get: {
+        summary: 'A school’s days off in a year: public holidays and its school holidays (its own, the municipality’s, or the defaults)',
+        parameters: queryParameters(calendarQuery),
+        responses: { 200: { description: 'The calendar: { schoolId, year, source, holidays: [{ from, to, name, kind }] }' }, 400: badFilter },
+      },
+    },
+    '/api/calendar/school-holidays': {
+      put: {
+        summary: 'Set the school holidays of a year for a school, or for the whole municipality when schoolId is left out',
+        parameters: queryParameters(holidaysQuery),
+        requestBody: { required: true, content: { 'application/json': { schema: ref('SchoolHolidaysInput') } } },
+        responses: {
+          200: { description: 'The holidays now in force' },
+          400: problem('A holiday that ends before it starts, or lies outside the year; the old holidays stay in force'),
+        },
+      },
+    },
+    '/api/resource-team/agenda': {
+      get: {
+        summary: 'The agenda of the resource team’s first meeting on or after `on` (default today): the cases escalated since the meeting before',
+        parameters: queryParameters(agendaQuery),
+        responses: {
+          200: { description: '{ schoolId, meetingOn, items: [{ caseId, level, reason, addedAt, escalatedOn, externalResources? }] }' },
+          400: badFilter,
+          409: problem('The school has not set when its resource team meets'),
+        },
+      },
+    },
+    '/api/resource-team/rhythm': {
+      put: {
+        summary: 'Set when a school’s resource team meets: every intervalDays (default 14) from firstMeetingOn',
+        parameters: queryParameters(rhythmQuery),
+        requestBody: { required: true, content: { 'application/json': { schema: ref('ResourceTeamRhythm') } } },
+        responses: { 200: { description: 'The rhythm now in force' }, 400: problem('No start date, or an interval outside 7–28 days') },
+      },
+    },
+    '/api/cases/{caseId}/deadlines/recompute': {
+      post: {
+        summary: 'Move the case’s open deadlines onto the school’s current calendar (deadlines otherwise keep the calendar the case opened with)',
+        parameters: [caseIdParam, idempotencyKey],
+        responses: { 200: caseAnswer, 404: problem('No such case'), 409: problem('The case is closed') },
       },
     },
   };
@@ -129,6 +241,10 @@ export function buildOpenApiDocument() {
       '/api/cases/{caseId}/follow-ups': action('Record a follow-up on the plan', 'FollowUpInput'),
       '/api/cases/{caseId}/escalations': action('Escalate the case one level on the ladder', 'EscalationInput'),
       '/api/cases/{caseId}/closure': action('Close the case', 'ClosureInput'),
+      ...letterDraftPaths(),
+      ...noticePaths(),
+      ...readModelPaths(),
+      ...calendarPaths(),
     },
     components: { schemas: componentSchemas() },
   };

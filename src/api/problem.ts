@@ -24,6 +24,8 @@ export function problemFromDomainError(error: DomainError): Problem {
       return { type: `${PROBLEM_BASE}step-not-found`, title: 'Step not found', status: 404, detail: error.detail };
     case 'not_allowed_now':
       return { type: `${PROBLEM_BASE}not-allowed-now`, title: 'Not possible in the current phase', status: 409, detail: error.detail };
+    case 'not_configured':
+      return { type: `${PROBLEM_BASE}not-configured`, title: 'Not set up yet', status: 409, detail: error.detail };
     case 'rule_violated':
       return { type: `${PROBLEM_BASE}rule-violated`, title: 'A domain rule is broken', status: 422, detail: error.detail, errors: error.errors };
   }

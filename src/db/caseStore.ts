@@ -4,8 +4,11 @@
  * Writers are Temporal activities, which run at least once and may arrive late, so every write
  * here is idempotent and never lets an older view replace a newer one.
  */
+import { danishDateOf } from '../domain/dates';
 import type { CaseSummary, CaseView, HistoryEntry, ListCasesQuery, Phase, StepStatus } from '../domain/schemas';
-import type { CaseStore, Database } from './types';
+import type { CaseStore, Database, RederivedCase } from './types';
+
+type Queryable = Pick<Database, 'query'>;
 
 /** Step statuses that still await work, so their due dates count towards "next due". */
 const PENDING_STATUSES: ReadonlySet<StepStatus> = new Set<StepStatus>(['open', 'due_soon', 'overdue']);
@@ -33,12 +36,79 @@ export function summaryColumnsOf(view: CaseView): CaseSummaryColumns {
 // The events go in as one JSON array and are unpacked by the server: one round trip, and no
 // driver-specific array parameters.
 const INSERT_EVENTS_SQL = `
-  INSERT INTO case_events (case_id, seq, at, type, phase, step_id, detail)
-  SELECT $1, e.seq, e.at, e.event, e.phase, e."stepId", e.detail
+  INSERT INTO case_events (case_id, seq, at, on_date, type, phase, step_id, detail)
+  SELECT $1, e.seq, e.at, e."on", e.event, e.phase, e."stepId", e.detail
   FROM jsonb_to_recordset($2::jsonb)
-    AS e(seq integer, at timestamptz, event text, phase text, "stepId" text, detail jsonb)
+    AS e(seq integer, at timestamptz, "on" date, event text, phase text, "stepId" text, detail jsonb)
   ON CONFLICT (case_id, seq) DO NOTHING
+  RETURNING seq
 `;
+
+/** Sets each recorded event's school date to the one its view's history gives. */
+const FIX_EVENT_DATES_SQL = `
+  UPDATE case_events AS e
+     SET on_date = h."on"
+    FROM jsonb_to_recordset($2::jsonb) AS h(seq integer, "on" date)
+   WHERE e.case_id = $1 AND e.seq = h.seq AND e.on_date IS DISTINCT FROM h."on"
+  RETURNING e.seq
+`;
+
+/**
+ * The case's steps become exactly those of its view: new ones inserted, changed ones updated,
+ * any the view no longer has removed. Unchanged rows are not touched.
+ */
+const WRITE_STEPS_SQL = `
+  WITH incoming AS (
+    SELECT s."stepId" AS step_id, s.phase, s.title, s."dueOn" AS due_on, s.status,
+           coalesce(s."createdOn", $5::date) AS created_on, s."completedOn" AS completed_on
+    FROM jsonb_to_recordset($4::jsonb)
+      AS s("stepId" text, phase text, title text, "dueOn" date, status text, "createdOn" date, "completedOn" date)
+  ), removed AS (
+    DELETE FROM case_steps
+     WHERE case_id = $1 AND step_id NOT IN (SELECT step_id FROM incoming)
+  )
+  INSERT INTO case_steps (case_id, step_id, school_id, tovholder, phase, title, due_on, status, created_on, completed_on)
+  SELECT $1, step_id, $2, $3, phase, title, due_on, status, created_on, completed_on FROM incoming
+  ON CONFLICT (case_id, step_id) DO UPDATE SET
+    school_id = EXCLUDED.school_id,
+    tovholder = EXCLUDED.tovholder,
+    phase = EXCLUDED.phase,
+    title = EXCLUDED.title,
+    due_on = EXCLUDED.due_on,
+    status = EXCLUDED.status,
+    created_on = EXCLUDED.created_on,
+    completed_on = EXCLUDED.completed_on
+  WHERE (case_steps.school_id, case_steps.tovholder, case_steps.phase, case_steps.title, case_steps.due_on,
+         case_steps.status, case_steps.created_on, case_steps.completed_on)
+        IS DISTINCT FROM
+        (EXCLUDED.school_id, EXCLUDED.tovholder, EXCLUDED.phase, EXCLUDED.title, EXCLUDED.due_on,
+         EXCLUDED.status, EXCLUDED.created_on, EXCLUDED.completed_on)
+`;
+
+/** Every column the cases row derives from its view, rewritten from the stored view itself. */
+const REDERIVE_CASE_SQL = `
+  UPDATE cases SET
+    pupil_ref = $2, school_id = $3, grade = $4, tovholder = $5, opened_on = $6::date, phase = $7,
+    escalation_level = $8, next_due_on = $9::date, overdue_steps = $10, version = $11, closed_on = $12::date
+  WHERE case_id = $1
+`;
+
+/**
+ * The school date an entry took effect. Views stored before entries carried 'on' lack it; their
+ * entries count from the Danish date they were recorded.
+ */
+function schoolDateOf(entry: HistoryEntry): string {
+  return (entry as Partial<HistoryEntry>).on ?? danishDateOf(entry.at);
+}
+
+function eventsJson(events: readonly HistoryEntry[]): string {
+  return JSON.stringify(events.map((entry) => ({ ...entry, on: schoolDateOf(entry) })));
+}
+
+/** Makes the case's step rows those of its view. */
+async function writeSteps(tx: Queryable, view: CaseView): Promise<void> {
+  await tx.query(WRITE_STEPS_SQL, [view.caseId, view.schoolId, view.tovholder, JSON.stringify(view.steps), view.openedOn]);
+}
 
 // The row is replaced only by a view at least as new: a higher version, or the same version
 // with statuses computed for the same or a later school date (asOf moves without new events
@@ -65,6 +135,7 @@ const UPSERT_CASE_SQL = `
     updated_at = now()
   WHERE (EXCLUDED.version, EXCLUDED.view ->> 'asOf') >= (cases.version, cases.view ->> 'asOf')
     AND EXCLUDED.view IS DISTINCT FROM cases.view
+  RETURNING case_id
 `;
 
 interface CaseSummaryRow extends Record<string, unknown> {
@@ -90,8 +161,8 @@ export function createCaseStore(db: Database): CaseStore {
       }
       const summary = summaryColumnsOf(view);
       await db.transaction(async (tx) => {
-        // The case row first: the events reference it.
-        await tx.query(UPSERT_CASE_SQL, [
+        // The case row first: the events and steps reference it.
+        const written = await tx.query(UPSERT_CASE_SQL, [
           view.caseId,
           view.pupilRef,
           view.schoolId,
@@ -106,9 +177,40 @@ export function createCaseStore(db: Database): CaseStore {
           JSON.stringify(view),
           summary.closedOn,
         ]);
+        // The steps follow the row: rewritten only when this view replaced the stored one.
+        if (written.length > 0) await writeSteps(tx, view);
         if (events.length > 0) {
-          await tx.query(INSERT_EVENTS_SQL, [caseId, JSON.stringify(events)]);
+          await tx.query(INSERT_EVENTS_SQL, [caseId, eventsJson(events)]);
         }
+      });
+    },
+
+    async rederiveCase(caseId: string): Promise<RederivedCase | null> {
+      return db.transaction(async (tx) => {
+        // Locked, so a view recorded meanwhile waits and then replaces what is derived here.
+        const [row] = await tx.query<{ view: CaseView }>(`SELECT view FROM cases WHERE case_id = $1 FOR UPDATE`, [caseId]);
+        if (row === undefined) return null;
+        const { view } = row;
+        const summary = summaryColumnsOf(view);
+        await tx.query(REDERIVE_CASE_SQL, [
+          caseId,
+          view.pupilRef,
+          view.schoolId,
+          view.grade,
+          view.tovholder,
+          view.openedOn,
+          view.phase,
+          view.escalationLevel,
+          summary.nextDueOn,
+          summary.overdueSteps,
+          view.version,
+          summary.closedOn,
+        ]);
+        await writeSteps(tx, view);
+        const history = eventsJson(view.history);
+        const restored = await tx.query(INSERT_EVENTS_SQL, [caseId, history]);
+        const redated = await tx.query(FIX_EVENT_DATES_SQL, [caseId, history]);
+        return { steps: view.steps.length, eventsRestored: restored.length, eventDatesFixed: redated.length };
       });
     },
 

@@ -54,6 +54,167 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'event school dates, case steps and the indexes of boards and reports',
+    sql: `
+      -- The school date each event took effect. Rows recorded before this column existed take it
+      -- from the view's own history when that entry carries 'on' (a back-dated action), otherwise
+      -- from the date on the wall in Denmark when the event was recorded.
+      ALTER TABLE case_events ADD COLUMN on_date date;
+      UPDATE case_events e
+         SET on_date = h."on"
+        FROM cases c,
+             jsonb_to_recordset(c.view -> 'history') AS h(seq integer, "on" date)
+       WHERE c.case_id = e.case_id
+         AND h.seq = e.seq
+         AND h."on" IS NOT NULL;
+      UPDATE case_events
+         SET on_date = (at AT TIME ZONE 'Europe/Copenhagen')::date
+       WHERE on_date IS NULL;
+      ALTER TABLE case_events ALTER COLUMN on_date SET NOT NULL;
+      -- Analytics pick events by type within a period of school dates.
+      CREATE INDEX case_events_type_on_idx ON case_events (type, on_date);
+
+      -- Every step of every case, as its newest view has it: boards and reports read steps
+      -- across cases without unpacking views.
+      CREATE TABLE case_steps (
+        case_id      text COLLATE "C" NOT NULL REFERENCES cases (case_id) ON DELETE CASCADE,
+        step_id      text COLLATE "C" NOT NULL,
+        school_id    text NOT NULL,
+        tovholder    text NOT NULL,
+        phase        text NOT NULL,
+        title        text NOT NULL,
+        due_on       date NOT NULL,
+        status       text NOT NULL,
+        created_on   date NOT NULL,
+        completed_on date,
+        PRIMARY KEY (case_id, step_id)
+      );
+      -- The overdue board: steps still awaiting work, by due date, per school, per tovholder or
+      -- across the municipality. Partial, so done and cancelled steps (most of them) cost nothing.
+      CREATE INDEX case_steps_open_school_due_idx ON case_steps (school_id, due_on)
+        WHERE status IN ('open', 'due_soon', 'overdue');
+      CREATE INDEX case_steps_open_tovholder_due_idx ON case_steps (tovholder, due_on)
+        WHERE status IN ('open', 'due_soon', 'overdue');
+      CREATE INDEX case_steps_open_due_idx ON case_steps (due_on)
+        WHERE status IN ('open', 'due_soon', 'overdue');
+      -- The on-time share: steps by due date, per school.
+      CREATE INDEX case_steps_school_due_idx ON case_steps (school_id, due_on);
+
+      -- "Reopened within six months": earlier cases of the same pupil at the same school.
+      CREATE INDEX cases_pupil_idx ON cases (school_id, pupil_ref, closed_on);
+    `,
+  },
+  {
+    version: 3,
+    name: 'letter drafts',
+    sql: `
+      -- Letters the system drafts for a person to approve or discard; never sent by themselves.
+      -- One draft per case, kind and the history entry that called for it, so an activity that
+      -- runs twice drafts once.
+      CREATE TABLE letter_drafts (
+        draft_id     text        COLLATE "C" PRIMARY KEY,
+        case_id      text        COLLATE "C" NOT NULL REFERENCES cases (case_id) ON DELETE CASCADE,
+        school_id    text        NOT NULL,
+        kind         text        NOT NULL,
+        language     text        NOT NULL DEFAULT 'da' CHECK (language = 'da'),
+        subject      text        NOT NULL,
+        body         text        NOT NULL,
+        status       text        NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'approved', 'discarded')),
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        decided_at   timestamptz,
+        -- The Idempotency-Key of the request that decided, so repeating that request answers again.
+        decision_key text,
+        source_seq   integer     NOT NULL,
+        UNIQUE (case_id, kind, source_seq),
+        CHECK ((status = 'draft') = (decided_at IS NULL))
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'contacts directory and notice outbox',
+    sql: `
+      -- Who gets a school's notices: set by the school (PUT /api/schools/{schoolId}/contacts).
+      -- tovholdere maps the tovholder id used on cases to an address.
+      CREATE TABLE school_contacts (
+        school_id           text        COLLATE "C" PRIMARY KEY,
+        leader_email        text,
+        resource_team_email text,
+        tovholdere          jsonb       NOT NULL DEFAULT '{}'::jsonb,
+        updated_at          timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- The outbox. One notice per case, history entry and recipient role, so an activity that
+      -- runs twice queues once. The address is looked up at delivery (recipient records the one
+      -- used); rows are never deleted, a notice that ran out of attempts stays as 'failed'.
+      CREATE TABLE notices (
+        notice_id       text        COLLATE "C" PRIMARY KEY,
+        case_id         text        COLLATE "C" NOT NULL REFERENCES cases (case_id) ON DELETE CASCADE,
+        school_id       text        NOT NULL,
+        source_seq      integer     NOT NULL,
+        kind            text        NOT NULL CHECK (kind IN ('step_due_soon', 'step_overdue', 'step_overdue_leader', 'follow_up_window_open', 'escalation')),
+        role            text        NOT NULL CHECK (role IN ('tovholder', 'leader', 'resource_team')),
+        tovholder       text,
+        step_id         text,
+        urgent          boolean     NOT NULL,
+        facts           jsonb       NOT NULL DEFAULT '{}'::jsonb,
+        status          text        NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+        recipient       text,
+        attempts        integer     NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        last_error      text,
+        digest_day      date,
+        created_at      timestamptz NOT NULL,
+        updated_at      timestamptz NOT NULL,
+        sent_at         timestamptz,
+        UNIQUE (case_id, source_seq, role),
+        CHECK ((role = 'tovholder') = (tovholder IS NOT NULL)),
+        CHECK ((status = 'sent') = (sent_at IS NOT NULL))
+      );
+      -- The dispatcher's claims: pending notices by when they are due.
+      CREATE INDEX notices_pending_due_idx ON notices (urgent, next_attempt_at) WHERE status = 'pending';
+      -- The notifications list, newest first, across everything or by school.
+      CREATE INDEX notices_created_idx ON notices (created_at DESC);
+      CREATE INDEX notices_school_created_idx ON notices (school_id, created_at DESC);
+      CREATE INDEX notices_recipient_idx ON notices (lower(recipient), created_at DESC);
+
+      -- One digest per person (lower-cased address) per Danish day. A row with sent_at NULL is a
+      -- claim on that digest, held until claimed_until.
+      CREATE TABLE notice_digests (
+        recipient     text        COLLATE "C" NOT NULL,
+        digest_day    date        NOT NULL,
+        claimed_until timestamptz NOT NULL,
+        sent_at       timestamptz,
+        notices       integer,
+        PRIMARY KEY (recipient, digest_day)
+      );
+    `,
+  },
+  {
+    version: 5,
+    name: 'school holidays and resource team meetings',
+    sql: `
+      -- A school's (or, with scope '*', the municipality's) school holidays for one year; public
+      -- holidays are computed, not stored. Without a row the Danish defaults hold.
+      CREATE TABLE school_holidays (
+        scope      text        COLLATE "C" NOT NULL,
+        year       integer     NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+        holidays   jsonb       NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (scope, year)
+      );
+
+      -- When a school's resource team meets: every interval_days from first_meeting_on.
+      CREATE TABLE resource_team_rhythms (
+        school_id        text        COLLATE "C" PRIMARY KEY,
+        first_meeting_on date        NOT NULL,
+        interval_days    integer     NOT NULL CHECK (interval_days BETWEEN 7 AND 28),
+        updated_at       timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

@@ -19,7 +19,22 @@ export interface CaseStore {
    * (same caseId and seq) is left alone, and an older view never replaces a newer one.
    */
   recordCaseEvents(caseId: string, events: readonly HistoryEntry[], view: CaseView): Promise<void>;
+  /**
+   * Rewrites everything derived from the case's stored view (summary columns, steps, the events'
+   * school dates, events missing from case_events); null when there is no such case.
+   */
+  rederiveCase(caseId: string): Promise<RederivedCase | null>;
   getCase(caseId: string): Promise<CaseView | null>;
   listCases(query: ListCasesQuery): Promise<CaseSummary[]>;
   ping(): Promise<void>;
+}
+
+/** What rederiving one case changed. */
+export interface RederivedCase {
+  /** Steps the case has (all rewritten from its view). */
+  steps: number;
+  /** History entries of the view that were missing from case_events. */
+  eventsRestored: number;
+  /** Recorded events whose school date differed from the view's. */
+  eventDatesFixed: number;
 }

@@ -86,3 +86,10 @@ export function defaultSchoolHolidays(year: number): Holiday[] {
     { from: isoDate(year, 12, 21), to: isoDate(year + 1, 1, 1), name: 'Juleferie' },
   ];
 }
+
+/** The calendar of a school that has set nothing: public holidays and the default school holidays. */
+export function defaultDanishCalendar(fromYear: number, toYear: number): { daysOff: Holiday[] } {
+  const daysOff: Holiday[] = [];
+  for (let year = fromYear; year <= toYear; year += 1) daysOff.push(...danishPublicHolidays(year), ...defaultSchoolHolidays(year));
+  return { daysOff };
+}

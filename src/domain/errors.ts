@@ -13,7 +13,8 @@ export type DomainError =
   | { code: 'case_not_found'; detail: string }
   | { code: 'step_not_found'; detail: string }
   | { code: 'not_allowed_now'; detail: string }
-  | { code: 'rule_violated'; detail: string; errors: FieldProblem[] };
+  | { code: 'rule_violated'; detail: string; errors: FieldProblem[] }
+  | { code: 'not_configured'; detail: string };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -25,7 +26,8 @@ export function isDomainError(value: unknown): value is DomainError {
     code === 'case_not_found' ||
     code === 'step_not_found' ||
     code === 'not_allowed_now' ||
-    code === 'rule_violated'
+    code === 'rule_violated' ||
+    code === 'not_configured'
   );
 }
 

@@ -9,6 +9,7 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -63,7 +64,7 @@ export type CaseWorkflowArgs =
 /** Update IDs remembered across continue-as-new, so a retried request is applied once. */
 const REMEMBERED_UPDATE_IDS = 1000;
 
-const { recordCaseEvents } = proxyActivities<Activities>({
+const { recordCaseEvents, draftLetters, queueNotices } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // The read model may be down for a while; the case waits for it rather than losing events.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -110,7 +111,14 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
     recording = recording.then(async () => {
       while (unrecorded.length > 0) {
         const events = unrecorded.splice(0, unrecorded.length);
-        await recordCaseEvents({ caseId: actor.getSnapshot().context.caseId, events, view: view() });
+        const recorded = { caseId: actor.getSnapshot().context.caseId, events, view: view() };
+        await recordCaseEvents(recorded);
+        // Letters are drafted from the same entries once they are recorded; the activity picks
+        // those that call for one. Patched: cases started before this replay without it.
+        if (patched('draft-letters')) await draftLetters(recorded);
+        // Notices (due soon, overdue, escalations) go into the outbox from the same entries; the
+        // dispatcher delivers them, so no mail server is waited on here. Patched likewise.
+        if (patched('queue-notices')) await queueNotices(recorded);
       }
     });
     return recording;

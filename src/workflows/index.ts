@@ -1,2 +1,4 @@
 export { caseWorkflow } from './caseWorkflow';
 export type { CaseWorkflowArgs, CaseWorkflowOptions } from './caseWorkflow';
+export { noticeDispatcherWorkflow, wakeNoticeDispatcherSignal } from './noticeDispatcherWorkflow';
+export type { NoticeDispatcherArgs } from './noticeDispatcherWorkflow';

@@ -14,7 +14,8 @@ import {
   expectCase,
   expectProblem,
   mondayOnOrBefore,
-  onOrNextWeekday,
+  dueEndOfWeek,
+  onOrNextSchoolDay,
   openCase,
   openCaseBody,
   reviewsOfPlan,
@@ -43,7 +44,7 @@ describe.each(DATABASE_KINDS)('a case through its whole life, on %s', (kind) => 
   // A case kept on paper until now: opened on a Monday five weeks before this week's Monday,
   // so its week n ends on the Friday 7n − 3 days after opening.
   const openedOn = addDays(mondayOnOrBefore(today), -35);
-  const fridayOfWeek = (week: number) => addDays(openedOn, 7 * week - 3);
+  const fridayOfWeek = (week: number) => dueEndOfWeek(openedOn, week);
   const schoolId = uniqueSchool('school');
   const otherSchoolId = uniqueSchool('other');
   const tovholder = 'tovholder-anna';
@@ -153,9 +154,9 @@ describe.each(DATABASE_KINDS)('a case through its whole life, on %s', (kind) => 
     expect(latest.phase).toBe('follow_up');
     expect(latest.followUps).toEqual([{ number: 1, heldOn: today, reviews, outcome: 'revise_plan', nextFollowUpOn, planRevision: 1 }]);
     expect(stepOf(latest, 'follow_up_1')).toMatchObject({ status: 'done', completedOn: today });
-    expect(stepOf(latest, 'follow_up_2')).toMatchObject({ phase: 'follow_up', dueOn: onOrNextWeekday(nextFollowUpOn) });
+    expect(stepOf(latest, 'follow_up_2')).toMatchObject({ phase: 'follow_up', dueOn: onOrNextSchoolDay(nextFollowUpOn) });
     expect(stepOf(latest, 'follow_up_2')?.status).not.toBe('done');
-    expect(latest.nextFollowUpDue).toBe(onOrNextWeekday(nextFollowUpOn));
+    expect(latest.nextFollowUpDue).toBe(onOrNextSchoolDay(nextFollowUpOn));
     await expectGetEqualsLatest();
   });
 
@@ -222,7 +223,7 @@ describe.each(DATABASE_KINDS)('a case through its whole life, on %s', (kind) => 
       openedOn,
       phase: 'follow_up',
       escalationLevel: 1,
-      nextDueOn: onOrNextWeekday(addDays(today, 70)),
+      nextDueOn: onOrNextSchoolDay(addDays(today, 70)),
       overdueSteps: 0,
     });
     // An instant with its offset (API.md conventions).

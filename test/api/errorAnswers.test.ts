@@ -16,7 +16,7 @@ import {
   expectCase,
   expectProblem,
   followUpBody,
-  onOrNextWeekday,
+  onOrNextSchoolDay,
   openCase,
   openCaseBody,
   openInActionPlan,
@@ -219,10 +219,10 @@ describe('422: a domain rule broken', () => {
     const started = await openInFollowUp(api);
     const first = expectCase(await api.followUp(started.caseId, followUpBody(started, { nextFollowUpOn: addDays(today, 56) })));
     expect(first.followUps.at(-1)?.nextFollowUpOn).toBe(addDays(today, 56));
-    expect(first.nextFollowUpDue).toBe(onOrNextWeekday(addDays(today, 56)));
+    expect(first.nextFollowUpDue).toBe(onOrNextSchoolDay(addDays(today, 56)));
     const second = expectCase(await api.followUp(started.caseId, followUpBody(first, { nextFollowUpOn: addDays(today, 84) })));
     expect(second.followUps.map((followUp) => followUp.nextFollowUpOn)).toEqual([addDays(today, 56), addDays(today, 84)]);
-    expect(second.nextFollowUpDue).toBe(onOrNextWeekday(addDays(today, 84)));
+    expect(second.nextFollowUpDue).toBe(onOrNextSchoolDay(addDays(today, 84)));
   });
 
   it('when a closure has an empty relapse-prevention plan, then it answers 422 naming relapsePreventionPlan and the case is unchanged', async () => {

@@ -50,7 +50,18 @@ describe.each(DATABASE_KINDS)('database on %s', (kind) => {
         `SELECT table_name AS name FROM information_schema.tables
          WHERE table_schema = current_schema() ORDER BY table_name`,
       );
-      expect(tables.map((row) => row.name)).toEqual(['case_events', 'cases', 'schema_migrations']);
+      expect(tables.map((row) => row.name)).toEqual([
+        'case_events',
+        'case_steps',
+        'cases',
+        'letter_drafts',
+        'notice_digests',
+        'notices',
+        'resource_team_rhythms',
+        'schema_migrations',
+        'school_contacts',
+        'school_holidays',
+      ]);
     });
 
     it.runIf(kind === 'postgres')(

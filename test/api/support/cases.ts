@@ -2,6 +2,8 @@
  * What the API tests say again and again: dates, request bodies, driving a case to a phase,
  * and the assertions on a Case answer and on a problem+json answer.
  */
+import { endOfCaseWeek, onOrNextSchoolDay as onOrNextSchoolDayOn } from '../../../src/domain/calendar';
+import { defaultDanishCalendar } from '../../../src/domain/danishHolidays';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { caseView, type CaseView } from '../../../src/domain/schemas';
@@ -32,10 +34,22 @@ export function mondayOnOrBefore(date: string): string {
   return addDays(date, -((weekday(date) + 6) % 7));
 }
 
-/** Mondays to Fridays are school days until the school calendar exists (API.md). */
-export function onOrNextWeekday(date: string): string {
-  const day = weekday(date);
-  return day === 6 ? addDays(date, 2) : day === 0 ? addDays(date, 1) : date;
+/**
+ * A school that has set no holidays counts on the Danish default calendar (public holidays and
+ * the usual school holidays), so expected deadlines are computed on it; the calendar functions
+ * themselves are tested in test/domain.
+ */
+const thisYear = Number(todayInDenmark().slice(0, 4));
+export const DEFAULT_SCHOOL_CALENDAR = defaultDanishCalendar(thisYear - 2, thisYear + 2);
+
+/** The date itself when it is a school day on the default calendar, else the next school day. */
+export function onOrNextSchoolDay(date: string): string {
+  return onOrNextSchoolDayOn(date, DEFAULT_SCHOOL_CALENDAR);
+}
+
+/** "Due end of week n" of a case opened on `openedOn`, on the default calendar. */
+export function dueEndOfWeek(openedOn: string, week: number): string {
+  return endOfCaseWeek(openedOn, week, DEFAULT_SCHOOL_CALENDAR);
 }
 
 // ---- Names ------------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     const app = createApp({
       client: temporal.client,
       store,
+      db: database.db,
       health: options.health ? options.health(store) : createHealthCheck({ client: temporal.client, store }),
       taskQueue,
     });

@@ -35,6 +35,11 @@ export class HttpClient {
     return this.send<T>(path, { method: 'POST', headers, body: text });
   }
 
+  /** PUTs `body` as JSON. */
+  async put<T = unknown>(path: string, body: unknown): Promise<Answer<T>> {
+    return this.send<T>(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+
   private async send<T>(path: string, init: RequestInit): Promise<Answer<T>> {
     const res = await fetch(`${this.baseUrl}${path}`, init);
     const text = await res.text();

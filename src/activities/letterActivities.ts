@@ -1,0 +1,75 @@
+/**
+ * Drafting letters. The workflow hands over every entry it has just recorded; this activity
+ * picks those that call for a letter, fills the municipality's template with the case's facts
+ * and stores the draft for a person to approve or discard. Nothing is sent.
+ *
+ * Idempotent, as Temporal runs activities at least once: a draft is keyed by case, kind and the
+ * entry's seq, so a retried call drafts nothing new.
+ */
+import { log } from '@temporalio/activity';
+import type { Database } from '../db/types';
+import type { CaseView, HistoryEntry } from '../domain/schemas';
+import { LetterDataError } from '../letters/fields';
+import { letterKindFor } from '../letters/kinds';
+import type { LetterTemplates } from '../letters/loadTemplates';
+import { renderLetter } from '../letters/render';
+import { createLetterDraftStore, type NewLetterDraft } from '../letters/store';
+
+export interface LetterActivityDeps {
+  db: Database;
+  /** Loaded and checked at start (loadLetterTemplates). */
+  templates: LetterTemplates;
+  /** Told when a letter cannot be drafted; gets identifiers only, never letter text. */
+  warn?: (message: string, fields: { caseId: string; kind: string; seq: number; field: string }) => void;
+}
+
+export interface DraftLettersInput {
+  caseId: string;
+  events: HistoryEntry[];
+  view: CaseView;
+}
+
+export interface DraftLettersResult {
+  /** Drafts stored by this call (0 when they existed already). */
+  drafted: number;
+}
+
+/** The worker's log (identifiers only); outside an activity (a test calling it directly) there is none. */
+function warnThroughTemporal(message: string, fields: Record<string, string | number>): void {
+  try {
+    log.warn(message, fields);
+  } catch {
+    // Not inside an activity: nothing to log to.
+  }
+}
+
+export function createLetterActivities({ db, templates, warn = warnThroughTemporal }: LetterActivityDeps) {
+  const store = createLetterDraftStore(db);
+  return {
+    draftLetters: async ({ caseId, events, view }: DraftLettersInput): Promise<DraftLettersResult> => {
+      const drafts: NewLetterDraft[] = [];
+      for (const entry of events) {
+        const kind = letterKindFor(entry);
+        const template = kind === undefined ? undefined : templates.byKind.get(kind);
+        if (kind === undefined || template === undefined) continue;
+        try {
+          const schoolName = templates.schoolNames.get(view.schoolId);
+          const letter = renderLetter(template, { view, entry, ...(schoolName !== undefined ? { schoolName } : {}) });
+          drafts.push({ caseId, schoolId: view.schoolId, kind, sourceSeq: entry.seq, ...letter });
+        } catch (error) {
+          // Retrying cannot give the case a fact it lacks; the case's other effects must go on.
+          if (!(error instanceof LetterDataError)) throw error;
+          warn('letter not drafted: the case lacks a fact it needs', { caseId, kind, seq: entry.seq, field: error.field });
+        }
+      }
+      return { drafted: await store.saveDrafts(drafts) };
+    },
+  };
+}
+
+/** When the worker has no database for letters: the workflow's calls succeed and draft nothing. */
+export function createDisabledLetterActivities() {
+  return {
+    draftLetters: (_input: DraftLettersInput): Promise<DraftLettersResult> => Promise.resolve({ drafted: 0 }),
+  };
+}

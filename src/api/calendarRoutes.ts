@@ -1,0 +1,58 @@
+/**
+ * The school calendar: what a school's days off are (GET), and setting a school's or the
+ * municipality's school holidays for a year (PUT). Thin: validation here, rules in src/calendar.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { MUNICIPALITY_SCOPE, type CalendarSettings } from '../calendar/calendarSettings';
+import { danishDateOf } from '../domain/dates';
+import { holiday, schoolId } from '../domain/schemas';
+import { parseWith } from '../domain/validation';
+import { DomainFailure } from './problem';
+
+const year = z.coerce.number().int().min(2000).max(2100);
+
+export const calendarQuery = z.object({ schoolId, year: year.optional() }).strict().meta({ id: 'CalendarQuery' });
+export const holidaysQuery = z
+  .object({ schoolId: schoolId.optional(), year })
+  .strict()
+  .meta({ id: 'SchoolHolidaysQuery' });
+export const schoolHolidaysInput = z
+  .object({ holidays: z.array(holiday).max(60) })
+  .strict()
+  .meta({ id: 'SchoolHolidaysInput' });
+
+function parse<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
+  const parsed = parseWith(schema, data);
+  if (!parsed.ok) throw new DomainFailure(parsed.error);
+  return parsed.value;
+}
+
+export function calendarRouter(deps: { settings: CalendarSettings; now: () => Date }): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const query = parse(calendarQuery, req.query);
+    const forYear = query.year ?? Number(danishDateOf(deps.now()).slice(0, 4));
+    const { holidays, source } = await deps.settings.calendarYear(query.schoolId, forYear);
+    res.json({ schoolId: query.schoolId, year: forYear, source, holidays });
+  });
+
+  router.put('/school-holidays', async (req, res) => {
+    const query = parse(holidaysQuery, req.query);
+    const { holidays } = parse(schoolHolidaysInput, req.body);
+    const outside = holidays.findIndex((h) => h.to < `${query.year}-01-01` || h.from > `${query.year}-12-31`);
+    if (outside >= 0) {
+      throw new DomainFailure({
+        code: 'invalid_input',
+        detail: `holidays[${outside}]: lies outside the year ${query.year}`,
+        errors: [{ path: `holidays[${outside}]`, message: `lies outside the year ${query.year}` }],
+      });
+    }
+    await deps.settings.setSchoolHolidays(query.schoolId ?? MUNICIPALITY_SCOPE, query.year, holidays);
+    const shownFor = query.schoolId ?? MUNICIPALITY_SCOPE;
+    res.json({ scope: shownFor, year: query.year, holidays });
+  });
+
+  return router;
+}

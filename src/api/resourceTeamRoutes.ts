@@ -1,0 +1,50 @@
+/** The resource team's meeting rhythm (PUT) and the agenda of its next meeting (GET). Thin. */
+import { Router } from 'express';
+import { z } from 'zod';
+import { danishDateOf } from '../domain/dates';
+import { isoDate, schoolId } from '../domain/schemas';
+import { parseWith } from '../domain/validation';
+import type { ResourceTeam } from '../resourceTeam/agenda';
+import { DEFAULT_MEETING_INTERVAL_DAYS } from '../resourceTeam/meetings';
+import { DomainFailure } from './problem';
+
+export const agendaQuery = z.object({ schoolId, on: isoDate.optional() }).strict().meta({ id: 'AgendaQuery' });
+export const rhythmQuery = z.object({ schoolId }).strict().meta({ id: 'RhythmQuery' });
+export const rhythmInput = z
+  .object({
+    firstMeetingOn: isoDate.meta({ description: 'The date of a meeting; the team meets every intervalDays from it' }),
+    intervalDays: z.number().int().min(7).max(28).default(DEFAULT_MEETING_INTERVAL_DAYS),
+  })
+  .strict()
+  .meta({ id: 'ResourceTeamRhythm' });
+
+function parse<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
+  const parsed = parseWith(schema, data);
+  if (!parsed.ok) throw new DomainFailure(parsed.error);
+  return parsed.value;
+}
+
+export function resourceTeamRouter(deps: { team: ResourceTeam; now: () => Date }): Router {
+  const router = Router();
+
+  router.get('/agenda', async (req, res) => {
+    const query = parse(agendaQuery, req.query);
+    const agenda = await deps.team.agenda(query.schoolId, query.on ?? danishDateOf(deps.now()));
+    if (agenda === null) {
+      throw new DomainFailure({
+        code: 'not_configured',
+        detail: 'the school has not set when its resource team meets (PUT /api/resource-team/rhythm)',
+      });
+    }
+    res.json(agenda);
+  });
+
+  router.put('/rhythm', async (req, res) => {
+    const query = parse(rhythmQuery, req.query);
+    const rhythm = parse(rhythmInput, req.body);
+    await deps.team.setRhythm(query.schoolId, rhythm);
+    res.json({ schoolId: query.schoolId, ...rhythm });
+  });
+
+  return router;
+}

@@ -1,0 +1,72 @@
+/**
+ * The school calendar as municipalities and schools set it: the public holidays (computed) and
+ * the school holidays (set per school, per municipality with scope '*', or the defaults).
+ */
+import type { SchoolCalendar } from '../domain/calendar';
+import { danishPublicHolidays, defaultSchoolHolidays, type Holiday } from '../domain/danishHolidays';
+import type { Database } from '../db/types';
+
+/** The scope of holidays that hold for every school without its own. */
+export const MUNICIPALITY_SCOPE = '*';
+
+export type HolidayKind = 'public' | 'school';
+export interface CalendarHoliday extends Holiday {
+  kind: HolidayKind;
+}
+
+export interface SchoolHolidaySource {
+  holidays: Holiday[];
+  source: 'school' | 'municipality' | 'default';
+}
+
+export function createCalendarSettings(db: Pick<Database, 'query'>) {
+  async function schoolHolidays(schoolId: string, year: number): Promise<SchoolHolidaySource> {
+    const rows = await db.query<{ scope: string; holidays: Holiday[] }>(
+      `SELECT scope, holidays FROM school_holidays WHERE year = $1 AND scope IN ($2, $3)`,
+      [year, schoolId, MUNICIPALITY_SCOPE],
+    );
+    const own = rows.find((row) => row.scope === schoolId);
+    if (own) return { holidays: own.holidays, source: 'school' };
+    const municipal = rows.find((row) => row.scope === MUNICIPALITY_SCOPE);
+    if (municipal) return { holidays: municipal.holidays, source: 'municipality' };
+    return { holidays: defaultSchoolHolidays(year), source: 'default' };
+  }
+
+  return {
+    schoolHolidays,
+
+    /** Replaces the school holidays of one scope and year in one statement: all or nothing. */
+    async setSchoolHolidays(scope: string, year: number, holidays: readonly Holiday[]): Promise<void> {
+      await db.query(
+        `INSERT INTO school_holidays (scope, year, holidays, updated_at) VALUES ($1, $2, $3::jsonb, now())
+         ON CONFLICT (scope, year) DO UPDATE SET holidays = EXCLUDED.holidays, updated_at = now()`,
+        [scope, year, JSON.stringify(holidays)],
+      );
+    },
+
+    /** Every day off in a year at a school, public and school holidays, in date order. */
+    async calendarYear(schoolId: string, year: number): Promise<{ holidays: CalendarHoliday[]; source: SchoolHolidaySource['source'] }> {
+      const school = await schoolHolidays(schoolId, year);
+      const holidays: CalendarHoliday[] = [
+        ...danishPublicHolidays(year).map((holiday) => ({ ...holiday, kind: 'public' as const })),
+        ...school.holidays.map((holiday) => ({ ...holiday, kind: 'school' as const })),
+      ].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+      return { holidays, source: school.source };
+    },
+
+    /**
+     * The calendar a case counts its deadlines on, covering the years it may run: from the year
+     * before its opening (a Christmas holiday reaches into January) to two years after.
+     */
+    async calendarForCase(schoolId: string, openedOn: string): Promise<SchoolCalendar> {
+      const first = Number(openedOn.slice(0, 4)) - 1;
+      const daysOff: Holiday[] = [];
+      for (let year = first; year <= first + 3; year += 1) {
+        daysOff.push(...danishPublicHolidays(year), ...(await schoolHolidays(schoolId, year)).holidays);
+      }
+      return { daysOff };
+    },
+  };
+}
+
+export type CalendarSettings = ReturnType<typeof createCalendarSettings>;

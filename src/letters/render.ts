@@ -1,0 +1,137 @@
+/**
+ * The letter renderer: fills a template's `{{field}}` placeholders with the case's facts. Pure.
+ * A template that names a field its kind of letter does not have, or writes a placeholder
+ * wrongly, is refused as a whole, so a municipality's bad template never yields a half-filled
+ * letter.
+ */
+import { fieldNamesFor, letterField, type LetterContext } from './fields';
+import type { LetterKind } from './kinds';
+
+/** A letter template: the subject line and the body, both with placeholders. */
+export interface LetterTemplate {
+  kind: LetterKind;
+  /** Where it came from (a file name), for error messages. */
+  source: string;
+  subject: string;
+  body: string;
+}
+
+export interface RenderedLetter {
+  subject: string;
+  body: string;
+}
+
+/** A template that cannot be used; `field` names the offending field when there is one. */
+export class LetterTemplateError extends Error {
+  constructor(
+    readonly source: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(`letter template ${source}: ${message}`);
+    this.name = 'LetterTemplateError';
+  }
+}
+
+type Segment = { text: string } | { field: string };
+
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/** Splits a text into literal text and placeholders; refuses braces that are not a placeholder. */
+function segmentsOf(text: string, source: string): Segment[] {
+  const segments: Segment[] = [];
+  let last = 0;
+  const literal = (part: string) => {
+    const stray = /\{\{|\}\}/.exec(part);
+    if (stray) {
+      throw new LetterTemplateError(source, `has "${stray[0]}" that does not belong to a placeholder written {{field}}`);
+    }
+    if (part !== '') segments.push({ text: part });
+  };
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    literal(text.slice(last, match.index));
+    const end = match.index + match[0].length;
+    if (text[match.index - 1] === '{' || text[end] === '}') {
+      throw new LetterTemplateError(source, `writes "${match[0]}" with extra braces (write it as {{field}})`);
+    }
+    const name = (match[1] ?? '').trim();
+    if (!FIELD_NAME.test(name)) {
+      throw new LetterTemplateError(source, `the placeholder "${match[0]}" does not name a field (write it as {{field}})`);
+    }
+    segments.push({ field: name });
+    last = end;
+  }
+  literal(text.slice(last));
+  return segments;
+}
+
+/** The field names a text uses, in order of first use. */
+export function placeholdersOf(text: string, source = 'text'): string[] {
+  const names: string[] = [];
+  for (const segment of segmentsOf(text, source)) {
+    if ('field' in segment && !names.includes(segment.field)) names.push(segment.field);
+  }
+  return names;
+}
+
+/**
+ * Refuses a template that names a field its kind of letter does not have (the error names the
+ * field and lists those it may use), puts a several-line field in the subject, or has no text.
+ */
+export function checkTemplate(template: LetterTemplate): void {
+  const { kind, source } = template;
+  if (template.subject.trim() === '') throw new LetterTemplateError(source, 'has an empty subject');
+  if (template.body.trim() === '') throw new LetterTemplateError(source, 'has an empty body');
+  const allowed = fieldNamesFor(kind);
+  const check = (text: string, where: 'subject' | 'body') => {
+    for (const name of placeholdersOf(text, source)) {
+      if (!allowed.includes(name)) {
+        const known = letterField(name) ? `a ${kind} letter does not have it` : 'no letter has it';
+        throw new LetterTemplateError(
+          source,
+          `names the field "${name}" in its ${where}, but ${known}; a ${kind} letter may use: ${allowed.join(', ')}`,
+          name,
+        );
+      }
+      if (where === 'subject' && letterField(name)?.multiline) {
+        throw new LetterTemplateError(source, `puts the field "${name}", which has several lines, in its subject`, name);
+      }
+    }
+  };
+  check(template.subject, 'subject');
+  check(template.body, 'body');
+}
+
+/** Fills a text's placeholders from `values`; refuses (naming it) a field it has no value for. */
+export function fillTemplate(text: string, values: Readonly<Record<string, string>>, source = 'text'): string {
+  return segmentsOf(text, source)
+    .map((segment) => {
+      if ('text' in segment) return segment.text;
+      if (!Object.hasOwn(values, segment.field)) {
+        throw new LetterTemplateError(source, `names the field "${segment.field}", which this case does not have`, segment.field);
+      }
+      return values[segment.field]!;
+    })
+    .join('');
+}
+
+/** The values of the fields the template uses, taken from the case. */
+function valuesFor(template: LetterTemplate, context: LetterContext): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of [...placeholdersOf(template.subject, template.source), ...placeholdersOf(template.body, template.source)]) {
+    const field = letterField(name);
+    if (field && !Object.hasOwn(values, name)) values[name] = field.value(context, template.kind);
+  }
+  return values;
+}
+
+/** The letter a template gives for a case: checked first, then filled. */
+export function renderLetter(template: LetterTemplate, context: LetterContext): RenderedLetter {
+  checkTemplate(template);
+  const values = valuesFor(template, context);
+  // A subject is one line, whatever the school typed into a field.
+  const subject = fillTemplate(template.subject, values, template.source).replace(/\s+/g, ' ').trim();
+  const body = fillTemplate(template.body, values, template.source).trim();
+  return { subject, body: `${body}\n` };
+}

@@ -1,0 +1,121 @@
+/**
+ * Which announced case event becomes a notice, of what kind, for whom. Pure: the activity that
+ * queues notices and the tests share this one reading of the machine's history entries.
+ *
+ * - a step becomes due soon or overdue → the case's tovholder;
+ * - a step is more than ten school days overdue (`step_overdue_leader`) → the school leader;
+ * - the case enters follow-up (the follow-up window opens) → the tovholder;
+ * - every escalation → the resource team, urgent (sent at once, not in the daily digest).
+ */
+import type { CaseView, HistoryEntry } from '../domain/schemas';
+
+export const NOTICE_KINDS = ['step_due_soon', 'step_overdue', 'step_overdue_leader', 'follow_up_window_open', 'escalation'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export const NOTICE_ROLES = ['tovholder', 'leader', 'resource_team'] as const;
+export type NoticeRole = (typeof NOTICE_ROLES)[number];
+
+export const NOTICE_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
+
+/**
+ * What a notice says besides its kind. Identifiers, dates and numbers only: never the free text
+ * a person typed (an escalation's reason, a note), which may name a child.
+ */
+export interface NoticeFacts {
+  /** The step's title as the case names it (fixed Danish titles, not user text). */
+  stepTitle?: string;
+  dueOn?: string;
+  schoolDaysLate?: number;
+  /** Escalations: the level reached and whether it came from a follow-up. */
+  level?: number;
+  via?: 'escalation' | 'follow_up';
+  /** follow_up_window_open: when the first follow-up is due. */
+  firstFollowUpDue?: string;
+  /** The school date the event took effect. */
+  on: string;
+}
+
+/** A notice as the queueing activity writes it; the address is looked up only at delivery. */
+export interface NoticeToQueue {
+  caseId: string;
+  schoolId: string;
+  /** The seq of the history entry that called for it. */
+  sourceSeq: number;
+  kind: NoticeKind;
+  role: NoticeRole;
+  /** The tovholder's id as the case names it (role 'tovholder' only). */
+  tovholder?: string;
+  stepId?: string;
+  urgent: boolean;
+  facts: NoticeFacts;
+}
+
+type Entry = Pick<HistoryEntry, 'seq' | 'event' | 'phase' | 'on' | 'stepId' | 'detail'>;
+type Case = Pick<CaseView, 'caseId' | 'schoolId' | 'tovholder' | 'steps' | 'nextFollowUpDue'>;
+
+const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const asNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+
+function stepFacts(entry: Entry, view: Case): Pick<NoticeFacts, 'stepTitle' | 'dueOn'> {
+  const step = view.steps.find((candidate) => candidate.stepId === entry.stepId);
+  const dueOn = asString(entry.detail?.dueOn) ?? step?.dueOn;
+  return { ...(step ? { stepTitle: step.title } : {}), ...(dueOn !== undefined ? { dueOn } : {}) };
+}
+
+/** The notice an announced entry calls for, or undefined when it calls for none. */
+export function noticeFor(entry: Entry, view: Case): NoticeToQueue | undefined {
+  const base = { caseId: view.caseId, schoolId: view.schoolId, sourceSeq: entry.seq };
+  const forTovholder = { ...base, role: 'tovholder' as const, tovholder: view.tovholder, urgent: false };
+  switch (entry.event) {
+    case 'step_due_soon':
+    case 'step_overdue':
+      if (entry.stepId === undefined) return undefined;
+      return { ...forTovholder, kind: entry.event, stepId: entry.stepId, facts: { on: entry.on, ...stepFacts(entry, view) } };
+    case 'step_overdue_leader': {
+      if (entry.stepId === undefined) return undefined;
+      const late = asNumber(entry.detail?.schoolDaysLate);
+      return {
+        ...base,
+        kind: 'step_overdue_leader',
+        role: 'leader',
+        stepId: entry.stepId,
+        urgent: false,
+        facts: { on: entry.on, ...stepFacts(entry, view), ...(late !== undefined ? { schoolDaysLate: late } : {}) },
+      };
+    }
+    case 'phase_entered': {
+      if (entry.phase !== 'follow_up') return undefined;
+      // The phase starts with its first follow-up step; the notice points at it.
+      const first = view.steps.find((step) => step.stepId === 'follow_up_1');
+      const due = first?.dueOn ?? view.nextFollowUpDue;
+      return {
+        ...forTovholder,
+        kind: 'follow_up_window_open',
+        ...(first ? { stepId: first.stepId } : {}),
+        facts: { on: entry.on, ...(due !== undefined ? { firstFollowUpDue: due } : {}) },
+      };
+    }
+    case 'escalation': {
+      const level = asNumber(entry.detail?.level);
+      const via = entry.detail?.via === 'follow_up' ? 'follow_up' : 'escalation';
+      return {
+        ...base,
+        kind: 'escalation',
+        role: 'resource_team',
+        urgent: true,
+        facts: { on: entry.on, via, ...(level !== undefined ? { level } : {}) },
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Every notice the entries call for, in their order. */
+export function noticesFor(entries: readonly Entry[], view: Case): NoticeToQueue[] {
+  return entries.flatMap((entry) => {
+    const notice = noticeFor(entry, view);
+    return notice ? [notice] : [];
+  });
+}

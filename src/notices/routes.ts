@@ -1,0 +1,67 @@
+/**
+ * The contacts directory and the notifications list over HTTP. Thin: parse, call the store,
+ * answer; errors go out as problem+json through the app's one error handler.
+ */
+import { Router } from 'express';
+import type { z } from 'zod';
+import { DomainFailure, sendProblem } from '../api/problem';
+import type { Database } from '../db/types';
+import { danishDateOf } from '../domain/dates';
+import { parseWith } from '../domain/validation';
+import { createContactsStore } from './contactsStore';
+import { notificationList, notificationsQuery, schoolContacts, schoolContactsInput, schoolIdParam } from './schemas';
+import { createNoticeStore } from './store';
+
+export const CONTACTS_NOT_FOUND_TYPE = 'https://fravaersforloeb.dk/problems/contacts-not-found';
+
+export interface NoticeRoutesDeps {
+  db: Database;
+  now: () => Date;
+  /** Wakes the dispatcher once contacts change, so notices waiting for an address go at once. */
+  wakeDispatcher?: () => Promise<void>;
+}
+
+function parse<S extends z.ZodType>(schema: S, data: unknown, prefix: PropertyKey[] = []): z.output<S> {
+  const parsed = parseWith(schema, data, prefix);
+  if (!parsed.ok) throw new DomainFailure(parsed.error);
+  return parsed.value;
+}
+
+/** Mounted at /api. */
+export function noticesRouter(deps: NoticeRoutesDeps): Router {
+  const router = Router();
+  const contacts = createContactsStore(deps.db);
+  const notices = createNoticeStore(deps.db);
+
+  router.put('/schools/:schoolId/contacts', async (req, res) => {
+    const schoolId = parse(schoolIdParam, req.params.schoolId, ['schoolId']);
+    // Validated whole before anything is written: a bad body leaves the old directory in force.
+    const body = parse(schoolContactsInput, req.body);
+    const stored = await contacts.put(schoolId, body, deps.now());
+    deps.wakeDispatcher?.().catch(() => undefined);
+    res.json(schoolContacts.parse(stored));
+  });
+
+  router.get('/schools/:schoolId/contacts', async (req, res) => {
+    const schoolId = parse(schoolIdParam, req.params.schoolId, ['schoolId']);
+    const stored = await contacts.get(schoolId);
+    if (stored === null) {
+      sendProblem(res, {
+        type: CONTACTS_NOT_FOUND_TYPE,
+        title: 'Contacts not found',
+        status: 404,
+        detail: 'the school has set no contacts yet (PUT them first)',
+      });
+      return;
+    }
+    res.json(schoolContacts.parse(stored));
+  });
+
+  router.get('/notifications', async (req, res) => {
+    const query = parse(notificationsQuery, req.query);
+    const items = await notices.list(query, danishDateOf(deps.now()));
+    res.json(notificationList.parse({ items }));
+  });
+
+  return router;
+}

@@ -1,0 +1,63 @@
+/**
+ * A case's timeline: the phases it went through with the time spent in each, and every recorded
+ * event. Durations count from the school dates the phases were entered (an action entered later
+ * with its real date counts from that date); the open phase counts up to today.
+ */
+import { schoolDaysBetween, WEEKDAYS_ONLY, type SchoolCalendar } from '../domain/calendar';
+import { daysBetween, type IsoDate } from '../domain/dates';
+import type { CaseTimeline, TimelineEvent, TimelinePhase } from '../domain/readModelSchemas';
+import type { CaseEventType, Phase } from '../domain/schemas';
+import type { Database } from '../db/types';
+
+interface EventRow extends Record<string, unknown> {
+  seq: number;
+  at: string;
+  on_date: string;
+  type: CaseEventType;
+  phase: Phase;
+  step_id: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+/** The timeline, or null when there is no such case. */
+/** @param calendarOf the school calendar school days are counted on (weekdays only by default). */
+export async function caseTimeline(
+  db: Pick<Database, 'query'>,
+  caseId: string,
+  today: IsoDate,
+  calendarOf: (schoolId: string) => Promise<SchoolCalendar> = () => Promise.resolve(WEEKDAYS_ONLY),
+): Promise<CaseTimeline | null> {
+  const [known] = await db.query<{ school_id: string }>(`SELECT school_id FROM cases WHERE case_id = $1`, [caseId]);
+  if (known === undefined) return null;
+  const calendar = await calendarOf(known.school_id);
+  const rows = await db.query<EventRow>(
+    `SELECT seq, at, on_date, type, phase, step_id, detail FROM case_events WHERE case_id = $1 ORDER BY seq`,
+    [caseId],
+  );
+
+  const events: TimelineEvent[] = rows.map((row) => ({
+    seq: row.seq,
+    at: row.at,
+    on: row.on_date,
+    type: row.type,
+    phase: row.phase,
+    ...(row.step_id !== null ? { stepId: row.step_id } : {}),
+    detail: row.detail ?? {},
+  }));
+
+  const entered = events.filter((event) => event.type === 'phase_entered');
+  const phases: TimelinePhase[] = entered.map((event, index) => {
+    const base = { phase: event.phase, enteredAt: event.at, enteredOn: event.on };
+    // Closed is where a case ends: no time is spent "in" it.
+    if (event.phase === 'closed') return { ...base, days: 0, schoolDays: 0 };
+    const next = entered[index + 1];
+    const until = next?.on ?? today;
+    return {
+      ...base,
+      ...(next !== undefined ? { leftAt: next.at, leftOn: next.on } : {}),
+      days: daysBetween(event.on, until),
+      schoolDays: schoolDaysBetween(event.on, until, calendar),
+    };
+  });
+  return { phases, events };
+}

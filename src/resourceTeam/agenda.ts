@@ -1,0 +1,91 @@
+/**
+ * The resource team's rhythm as a school sets it, and the agenda of a meeting: the cases
+ * escalated since the previous meeting, from the recorded escalation events.
+ */
+import type { IsoDate } from '../domain/dates';
+import type { Database } from '../db/types';
+import { escalationWindowFor, meetingOnOrAfter, type MeetingRhythm } from './meetings';
+
+export interface AgendaItem {
+  caseId: string;
+  level: number;
+  reason: string;
+  addedAt: string;
+  escalatedOn: IsoDate;
+  externalResources?: string[];
+}
+
+export interface Agenda {
+  schoolId: string;
+  meetingOn: IsoDate;
+  items: AgendaItem[];
+}
+
+interface EscalationRow extends Record<string, unknown> {
+  case_id: string;
+  level: number;
+  reason: string | null;
+  at: string;
+  on_date: string;
+  external_resources: string[] | null;
+}
+
+export function createResourceTeam(db: Pick<Database, 'query'>) {
+  async function rhythmOf(schoolId: string): Promise<MeetingRhythm | null> {
+    const [row] = await db.query<{ first_meeting_on: string; interval_days: number }>(
+      `SELECT first_meeting_on, interval_days FROM resource_team_rhythms WHERE school_id = $1`,
+      [schoolId],
+    );
+    return row ? { firstMeetingOn: row.first_meeting_on, intervalDays: row.interval_days } : null;
+  }
+
+  return {
+    rhythmOf,
+
+    async setRhythm(schoolId: string, rhythm: MeetingRhythm): Promise<void> {
+      await db.query(
+        `INSERT INTO resource_team_rhythms (school_id, first_meeting_on, interval_days, updated_at)
+         VALUES ($1, $2, $3, now())
+         ON CONFLICT (school_id) DO UPDATE
+           SET first_meeting_on = EXCLUDED.first_meeting_on, interval_days = EXCLUDED.interval_days, updated_at = now()`,
+        [schoolId, rhythm.firstMeetingOn, rhythm.intervalDays],
+      );
+    },
+
+    /** The agenda of the first meeting on or after `on`; null when the school has no rhythm. */
+    async agenda(schoolId: string, on: IsoDate): Promise<Agenda | null> {
+      const rhythm = await rhythmOf(schoolId);
+      if (rhythm === null) return null;
+      const meetingOn = meetingOnOrAfter(rhythm, on);
+      const window = escalationWindowFor(rhythm, meetingOn);
+      const rows = await db.query<EscalationRow>(
+        `SELECT e.case_id, (e.detail ->> 'level')::integer AS level, e.detail ->> 'reason' AS reason,
+                e.at, e.on_date,
+                CASE WHEN e.detail ? 'externalResources'
+                     THEN ARRAY(SELECT jsonb_array_elements_text(e.detail -> 'externalResources')) END AS external_resources
+           FROM case_events e
+           JOIN cases c ON c.case_id = e.case_id
+          WHERE c.school_id = $1
+            AND e.type = 'escalation'
+            AND e.on_date <= $2::date
+            AND ($3::date IS NULL OR e.on_date >= $3::date)
+          ORDER BY e.on_date, e.at, e.case_id`,
+        [schoolId, window.to, window.from],
+      );
+      return {
+        schoolId,
+        meetingOn,
+        items: rows.map((row) => ({
+          caseId: row.case_id,
+          level: row.level,
+          reason: row.reason ?? '',
+          addedAt: row.at,
+          escalatedOn: row.on_date,
+          ...(row.external_resources ? { externalResources: row.external_resources } : {}),
+        })),
+      };
+    },
+  };
+}
+
+export type ResourceTeam = ReturnType<typeof createResourceTeam>;
