@@ -41,9 +41,10 @@ describe.each(DATABASE_KINDS)('a case through its whole life, on %s', (kind) => 
   let api: CasesApi;
 
   const today = todayInDenmark();
-  // A case kept on paper until now: opened on a Monday five weeks before this week's Monday,
-  // so its week n ends on the Friday 7n − 3 days after opening.
-  const openedOn = addDays(mondayOnOrBefore(today), -35);
+  // A case kept on paper until now: opened on a Monday fourteen weeks before this week's Monday,
+  // so every mapping and plan deadline has passed whatever holidays lie between; its week n
+  // ends on the last school day of that week on the default school calendar.
+  const openedOn = addDays(mondayOnOrBefore(today), -98);
   const fridayOfWeek = (week: number) => dueEndOfWeek(openedOn, week);
   const schoolId = uniqueSchool('school');
   const otherSchoolId = uniqueSchool('other');

@@ -104,9 +104,12 @@ async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolea
   }
 }
 
-/** Opened on a Monday four weeks back: every mapping step overdue, tracks B and C by more than ten school days. */
+/**
+ * Opened on a Monday fourteen weeks back: every mapping step overdue, and by more than ten school
+ * days whatever holidays (even the summer's six weeks) fall in between, on whatever day this runs.
+ */
 async function openLateCase(s: School): Promise<CaseView> {
-  const openedOn = addDays(mondayOnOrBefore(todayInDenmark()), -28);
+  const openedOn = addDays(mondayOnOrBefore(todayInDenmark()), -98);
   return expectCase(await api.open(openCaseBody({ schoolId: s.schoolId, openedOn }), uniqueKey('notices')), 201);
 }
 

@@ -37,8 +37,8 @@ describe.each(DATABASE_KINDS)('the read side over running cases on %s', (kind) =
   it('when an overdue step is marked done, then it is off the board at once and the others stay', async () => {
     const schoolId = uniqueSchool();
     const cases = casesApi(api.http);
-    // Opened two weeks ago: the week-2 conversations were due by yesterday at the latest.
-    const opened = await openCase(cases, { schoolId, openedOn: addDays(todayInDenmark(), -14) });
+    // Opened fourteen weeks ago: the week-2 conversations are overdue whatever holidays fell between.
+    const opened = await openCase(cases, { schoolId, openedOn: addDays(todayInDenmark(), -98) });
     const before = await board(schoolId);
     expect(before.map((item) => item.stepId)).toEqual(expect.arrayContaining(['parent_conversation', 'pupil_conversation']));
     expect(before.find((item) => item.stepId === 'pupil_conversation')).toMatchObject({ caseId: opened.caseId, status: 'overdue' });
@@ -52,7 +52,7 @@ describe.each(DATABASE_KINDS)('the read side over running cases on %s', (kind) =
   it('when a running case’s read model is lost, then a rebuild with the Temporal client restores it from its workflow', async () => {
     const schoolId = uniqueSchool();
     const cases = casesApi(api.http);
-    const opened = await openCase(cases, { schoolId, openedOn: addDays(todayInDenmark(), -14) });
+    const opened = await openCase(cases, { schoolId, openedOn: addDays(todayInDenmark(), -98) });
     expectCase(await cases.complete(opened.caseId, 'pupil_conversation'));
     const reads = [`/api/overdue?schoolId=${schoolId}`, `/api/cases/${opened.caseId}`, `/api/cases/${opened.caseId}/timeline`, `/api/reviews/monthly?schoolId=${schoolId}`];
     const answers = async () => Promise.all(reads.map(async (path) => (await api.http.get(path)).body));
