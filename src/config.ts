@@ -49,6 +49,20 @@ const envSchema = z.object({
     .string()
     .regex(/^[^\r\n]*[^\s@<>]+@[^\s@<>]+[^\r\n]*$/, 'must be an address, e.g. "Fraværsforløb <fravaer@kommune.dk>"')
     .default('Fraværsforløb <fravaer@localhost>'),
+  /** A step is due soon from this many school days before its deadline (for cases opened from now on). */
+  DUE_SOON_SCHOOL_DAYS: z.coerce
+    .number({ error: 'must be a number of school days' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 15')
+    .max(15, 'must be between 1 and 15')
+    .default(3),
+  /** A step overdue by more than this many school days is brought to the school leader. */
+  LEADER_ALERT_SCHOOL_DAYS: z.coerce
+    .number({ error: 'must be a number of school days' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 60')
+    .max(60, 'must be between 1 and 60')
+    .default(10),
   /** The longest the notice dispatcher waits between delivery rounds. */
   NOTICE_POLL_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
@@ -92,6 +106,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   logFormat: 'json' | 'text' | undefined;
   notices: NoticeConfig;
+  /** When "due soon" begins and when a late step goes to the leader; new cases keep theirs. */
+  thresholds: { dueSoonSchoolDays: number; leaderAlertSchoolDays: number };
 }
 
 export interface NoticeConfig {
@@ -143,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     temporalCliPath: e.TEMPORAL_CLI_PATH ? path.resolve(e.TEMPORAL_CLI_PATH) : undefined,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    thresholds: { dueSoonSchoolDays: e.DUE_SOON_SCHOOL_DAYS, leaderAlertSchoolDays: e.LEADER_ALERT_SCHOOL_DAYS },
     notices: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,

@@ -124,6 +124,7 @@ async function main(): Promise<void> {
         client,
         store,
         db,
+        thresholds: config.thresholds,
         health: createHealthCheck({ client, store, isReady: () => worker.getState() === 'RUNNING' }),
       }),
     );

@@ -6,10 +6,14 @@ import type { Client } from '@temporalio/client';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { CaseStore, Database } from '../db/types';
+import { loadLetterTemplates, type LetterTemplates } from '../letters/loadTemplates';
 import { draftsRouter } from '../letters/routes';
 import { createLetterDraftStore } from '../letters/store';
+import { letterTemplatesRouter } from '../letters/templateRoutes';
+import { createLetterTemplateStore } from '../letters/templateStore';
 import { noticeDispatcherWaker } from '../notices/dispatcher';
 import { noticesRouter } from '../notices/routes';
+import type { DeadlineThresholds } from '../machines';
 import type { CaseWorkflowOptions } from '../workflows';
 import { createCalendarSettings } from '../calendar/calendarSettings';
 import { danishDateOf } from '../domain/dates';
@@ -33,9 +37,13 @@ export interface AppDeps {
   health: () => Promise<{ temporal: boolean; database: boolean }>;
   taskQueue?: string;
   workflowOptions?: CaseWorkflowOptions;
+  /** When "due soon" begins and when a late step goes to the leader (defaults: 3 and 10 school days). */
+  thresholds?: DeadlineThresholds;
   now?: () => Date;
   /** The notice dispatcher's workflow id, woken when contacts change; default the service's one. */
   noticeDispatcherWorkflowId?: string;
+  /** The shipped letter templates, shown while no template is set in the database; default: read and checked now. */
+  letterTemplates?: LetterTemplates;
   /** Where errors the user cannot act on are reported (never with request bodies). */
   logError?: (message: string, error: unknown) => void;
 }
@@ -55,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
       : {}),
     ...(deps.taskQueue !== undefined ? { taskQueue: deps.taskQueue } : {}),
     ...(deps.workflowOptions !== undefined ? { workflowOptions: deps.workflowOptions } : {}),
+    ...(deps.thresholds !== undefined ? { thresholds: deps.thresholds } : {}),
     ...(deps.now !== undefined ? { now: deps.now } : {}),
   });
 
@@ -83,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
         db: deps.db,
         now,
         calendarOf: (schoolId) => settings.calendarForCase(schoolId, danishDateOf(now())),
+        ...(deps.thresholds !== undefined ? { thresholds: deps.thresholds } : {}),
       }),
     );
   } else {
@@ -99,6 +109,10 @@ export function createApp(deps: AppDeps): Express {
   }
   // Letter drafts are kept in the same database; without it their routes are not there.
   if (deps.db !== undefined) app.use('/api', draftsRouter(createLetterDraftStore(deps.db)));
+  // The municipality's own letter templates are kept there too, over the shipped files.
+  if (deps.db !== undefined) {
+    app.use('/api', letterTemplatesRouter(createLetterTemplateStore(deps.db, deps.letterTemplates ?? loadLetterTemplates())));
+  }
   // The contacts directory and the notice outbox live there too.
   if (deps.db !== undefined) {
     app.use(

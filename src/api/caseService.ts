@@ -14,7 +14,7 @@ import { danishDateOf } from '../domain/dates';
 import { isDomainError, type DomainError } from '../domain/errors';
 import type { CaseSummary, CaseView, ListCasesQuery, OpenCaseInput } from '../domain/schemas';
 import type { CaseStore } from '../db/types';
-import { openingProblems } from '../machines';
+import { openingProblems, type DeadlineThresholds } from '../machines';
 import { TASK_QUEUE, workflowIdForCase } from '../temporal/names';
 import type { CaseWorkflowOptions } from '../workflows';
 import { caseWorkflow } from '../workflows';
@@ -26,6 +26,8 @@ import { DomainFailure } from './problem';
 export interface CaseServiceDeps {
   client: Client;
   store: CaseStore;
+  /** Given to every new case; the machine's defaults when absent. */
+  thresholds?: DeadlineThresholds;
   /** The school calendar a new case counts its deadlines on; weekdays only when absent. */
   calendarFor?: (schoolId: string, openedOn: string) => Promise<SchoolCalendar>;
   taskQueue?: string;
@@ -99,6 +101,7 @@ export function createCaseService(deps: CaseServiceDeps) {
               caseId,
               input,
               ...(calendar ? { calendar } : {}),
+              ...(deps.thresholds ? { thresholds: deps.thresholds } : {}),
               ...(deps.workflowOptions ? { options: deps.workflowOptions } : {}),
             },
           ],

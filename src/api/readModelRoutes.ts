@@ -7,6 +7,7 @@ import { Router } from 'express';
 import type { z } from 'zod';
 import type { Database } from '../db/types';
 import type { SchoolCalendar } from '../domain/calendar';
+import type { DeadlineThresholds } from '../machines';
 import { danishDateOf } from '../domain/dates';
 import { monthlyReviewQuery, overdueQuery, phaseDurationsQuery } from '../domain/readModelSchemas';
 import { parseWith } from '../domain/validation';
@@ -19,6 +20,8 @@ export interface ReadModelRoutesDeps {
   now: () => Date;
   /** The school calendar lateness is counted on; weekdays only when absent. */
   calendarOf?: (schoolId: string) => Promise<SchoolCalendar>;
+  /** When "due soon" begins; the machine's default when absent. */
+  thresholds?: DeadlineThresholds;
 }
 
 function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
@@ -28,13 +31,13 @@ function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S>
 }
 
 /** Mounted at /api. */
-export function readModelRouter({ db, now, calendarOf }: ReadModelRoutesDeps): Router {
+export function readModelRouter({ db, now, calendarOf, thresholds }: ReadModelRoutesDeps): Router {
   const router = Router();
   const today = () => danishDateOf(now());
 
   router.get('/overdue', async (req, res) => {
     const query = parseQuery(overdueQuery, req.query);
-    res.json({ items: await overdueBoard(db, query, today(), calendarOf) });
+    res.json({ items: await overdueBoard(db, query, today(), calendarOf, thresholds) });
   });
 
   router.get('/reviews/monthly', async (req, res) => {

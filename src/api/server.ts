@@ -146,7 +146,7 @@ async function runApiProcess(): Promise<void> {
     const connection = await Connection.connect({ address: config.temporalAddress });
     const client = new Client({ connection, namespace: config.temporalNamespace });
     const store = createCaseStore(db);
-    api.attach(createApp({ client, store, db, health: createHealthCheck({ client, store }) }));
+    api.attach(createApp({ client, store, db, thresholds: config.thresholds, health: createHealthCheck({ client, store }) }));
     logger.info('API ready', { url: api.url, docs: api.docsUrl });
 
     onShutdownSignal(logger, async () => {

@@ -11,7 +11,7 @@ import { addDays, type IsoDate } from '../domain/dates';
 import type { OverdueItem, OverdueQuery } from '../domain/readModelSchemas';
 import type { StepStatus } from '../domain/schemas';
 import type { Database } from '../db/types';
-import { statusOn } from '../machines';
+import { DEFAULT_THRESHOLDS, statusOn, type DeadlineThresholds } from '../machines';
 
 /** No deadline rule looks further ahead than this; it only bounds the search below. */
 const MAX_LOOKAHEAD_DAYS = 366;
@@ -20,11 +20,15 @@ const MAX_LOOKAHEAD_DAYS = 366;
  * The latest due date a pending step can have and still be due soon today. Found by asking
  * statusOn itself, day by day, so the "due soon" rule stays where it is written.
  */
-export function dueSoonHorizon(today: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
+export function dueSoonHorizon(
+  today: IsoDate,
+  calendar: SchoolCalendar = WEEKDAYS_ONLY,
+  thresholds: DeadlineThresholds = DEFAULT_THRESHOLDS,
+): IsoDate {
   let last = today;
   for (let i = 0; i < MAX_LOOKAHEAD_DAYS; i += 1) {
     const next = addDays(last, 1);
-    if (statusOn({ status: 'open', dueOn: next }, today, calendar) === 'open') break;
+    if (statusOn({ status: 'open', dueOn: next }, today, calendar, thresholds) === 'open') break;
     last = next;
   }
   return last;
@@ -52,6 +56,7 @@ export async function overdueBoard(
   query: OverdueQuery,
   today: IsoDate,
   calendarOf: (schoolId: string) => Promise<SchoolCalendar> = () => Promise.resolve(WEEKDAYS_ONLY),
+  thresholds: DeadlineThresholds = DEFAULT_THRESHOLDS,
 ): Promise<OverdueItem[]> {
   const calendars = new Map<string, Promise<SchoolCalendar>>();
   const calendarFor = (schoolId: string) => {
@@ -64,7 +69,7 @@ export async function overdueBoard(
   };
   const horizon =
     query.schoolId !== undefined
-      ? dueSoonHorizon(today, await calendarFor(query.schoolId))
+      ? dueSoonHorizon(today, await calendarFor(query.schoolId), thresholds)
       : addDays(today, ALL_SCHOOLS_HORIZON_DAYS);
   // Only column names written here go into the SQL text; every value is a parameter. The status
   // list matches the partial indexes' predicate word for word, so the planner can use them.
@@ -90,7 +95,7 @@ export async function overdueBoard(
   const items: OverdueItem[] = [];
   for (const row of rows) {
     const calendar = await calendarFor(row.school_id);
-    const status = statusOn({ status: row.status, dueOn: row.due_on }, today, calendar);
+    const status = statusOn({ status: row.status, dueOn: row.due_on }, today, calendar, thresholds);
     if (status !== 'overdue' && status !== 'due_soon') continue;
     items.push({
       caseId: row.case_id,

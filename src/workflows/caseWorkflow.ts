@@ -37,6 +37,7 @@ import {
   nextStatusChangeOn,
   toCaseView,
   type CaseCommand,
+  type DeadlineThresholds,
 } from '../machines';
 import {
   caseViewQuery,
@@ -58,7 +59,14 @@ export interface CaseWorkflowOptions {
 }
 
 export type CaseWorkflowArgs =
-  | { kind: 'open'; caseId: string; input: OpenCaseInput; calendar?: SchoolCalendar; options?: CaseWorkflowOptions }
+  | {
+      kind: 'open';
+      caseId: string;
+      input: OpenCaseInput;
+      calendar?: SchoolCalendar;
+      thresholds?: DeadlineThresholds;
+      options?: CaseWorkflowOptions;
+    }
   | { kind: 'resume'; snapshot: unknown; appliedUpdateIds: string[]; options?: CaseWorkflowOptions };
 
 /** Update IDs remembered across continue-as-new, so a retried request is applied once. */
@@ -89,6 +97,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
             caseId: args.caseId,
             at: new Date().toISOString(),
             ...(args.calendar ? { calendar: args.calendar } : {}),
+            ...(args.thresholds ? { thresholds: args.thresholds } : {}),
           },
         })
       : // A restored actor ignores its input; the snapshot carries the whole case.
@@ -195,7 +204,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
         options,
       });
     }
-    const next = nextStatusChangeOn(snapshot.context.steps, snapshot.context.today, snapshot.context.calendar);
+    const next = nextStatusChangeOn(snapshot.context.steps, snapshot.context.today, snapshot.context.calendar, snapshot.context.thresholds);
     const seen = changes;
     const woken = () => changes !== seen || shouldContinueAsNew();
     let timedOut = false;

@@ -141,3 +141,28 @@ describe('closing just before a long holiday', () => {
     expect(snapshot.context.closure?.warnings).toBeUndefined();
   });
 });
+
+describe('thresholds a municipality sets', () => {
+  it('when due soon is set to five school days and the leader alert to two, then the case announces both that much earlier', () => {
+    // Opened Wed 18 Nov 2026: the week-2 conversations are due Tue 1 Dec.
+    const thresholds = { dueSoonSchoolDays: 5, leaderAlertSchoolDays: 2 };
+    const { snapshot } = open('2026-11-18', { thresholds });
+    // Five school days before Tue 1 Dec: from Tue 24 Nov (25, 26, 27, 30 Nov and 1 Dec remain).
+    expect(nextStatusChangeOn(snapshot.context.steps, snapshot.context.today, snapshot.context.calendar, snapshot.context.thresholds)).toBe(
+      '2026-11-24',
+    );
+    const dueSoon = send(snapshot, { type: 'clock.tick', at: at('2026-11-24') });
+    expect(dueSoon.emitted.filter((entry) => entry.event === 'step_due_soon').map((entry) => entry.stepId)).toEqual([
+      'pupil_conversation',
+      'parent_conversation',
+    ]);
+    // More than two school days late: from Fri 4 Dec (2 and 3 Dec are days 1 and 2).
+    const notYet = send(dueSoon.snapshot, { type: 'clock.tick', at: at('2026-12-03') });
+    expect(notYet.emitted.some((entry) => entry.event === 'step_overdue_leader')).toBe(false);
+    const leader = send(notYet.snapshot, { type: 'clock.tick', at: at('2026-12-04') });
+    expect(leader.emitted.filter((entry) => entry.event === 'step_overdue_leader').map((entry) => entry.stepId)).toEqual([
+      'pupil_conversation',
+      'parent_conversation',
+    ]);
+  });
+});

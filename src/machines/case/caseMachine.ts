@@ -14,6 +14,7 @@ import {
   MAPPING_DEADLINE_WEEKS,
   dueInWeek,
   dueOnChosenDate,
+  DEFAULT_THRESHOLDS,
   isSettled,
   needsLeader,
   statusOn,
@@ -94,7 +95,7 @@ function advanceClock(context: CaseContext, at: string): CaseContext {
 function refreshStatuses(context: CaseContext, at: string): CaseContext {
   let next = context;
   for (const step of context.steps) {
-    const status = statusOn(step, context.today, context.calendar);
+    const status = statusOn(step, context.today, context.calendar, context.thresholds);
     if (status !== step.status) {
       next = updateStep(next, step.stepId, { status });
       if (status === 'due_soon' || status === 'overdue') {
@@ -104,7 +105,7 @@ function refreshStatuses(context: CaseContext, at: string): CaseContext {
         });
       }
     }
-    if (!step.leaderAlerted && needsLeader(step, context.today, context.calendar)) {
+    if (!step.leaderAlerted && needsLeader(step, context.today, context.calendar, context.thresholds)) {
       next = updateStep(next, step.stepId, { leaderAlerted: true });
       next = withEntry(next, at, context.today, 'step_overdue_leader', {
         stepId: step.stepId,
@@ -169,6 +170,7 @@ export function initialCaseContext(input: CaseInput): CaseContext {
     concern,
     today: maxDate(eventDate(at), openedOn),
     calendar,
+    thresholds: input.thresholds ?? DEFAULT_THRESHOLDS,
     phase: 'mapping',
     steps: [
       newStep('class_community', 'mapping', STEP_TITLES.class_community, due('class_community'), openedOn, 'A'),

@@ -14,7 +14,7 @@ import {
 import type { StepStatus } from '../../domain/schemas';
 import type { StepState } from './types';
 
-/** A step is "due soon" from this many school days before its deadline. */
+/** A step is "due soon" from this many school days before its deadline (by default). */
 export const DUE_SOON_SCHOOL_DAYS = 3;
 
 export const MAPPING_DEADLINE_WEEKS = {
@@ -27,17 +27,37 @@ export const ACTION_PLAN_WEEK = 4;
 export const CLOSURE_AFTER_ASSESSMENT_WEEK = 4;
 export const FIRST_FOLLOW_UP_WEEK = 7;
 
-/** A step overdue by more than this many school days is brought to the school leader. */
+/** A step overdue by more than this many school days is brought to the school leader (by default). */
 export const LEADER_ALERT_SCHOOL_DAYS = 10;
 
-/** The first date on which a step due `dueOn` is overdue by more than LEADER_ALERT_SCHOOL_DAYS. */
-export function leaderAlertFrom(dueOn: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
-  return addSchoolDays(dueOn, LEADER_ALERT_SCHOOL_DAYS + 1, calendar);
+/** How early "due soon" begins and how late a step must be before the leader hears of it. */
+export interface DeadlineThresholds {
+  dueSoonSchoolDays: number;
+  leaderAlertSchoolDays: number;
+}
+
+export const DEFAULT_THRESHOLDS: DeadlineThresholds = {
+  dueSoonSchoolDays: DUE_SOON_SCHOOL_DAYS,
+  leaderAlertSchoolDays: LEADER_ALERT_SCHOOL_DAYS,
+};
+
+/** The first date on which a step due `dueOn` is overdue by more than the leader threshold. */
+export function leaderAlertFrom(
+  dueOn: IsoDate,
+  calendar: SchoolCalendar = WEEKDAYS_ONLY,
+  thresholds: DeadlineThresholds = DEFAULT_THRESHOLDS,
+): IsoDate {
+  return addSchoolDays(dueOn, thresholds.leaderAlertSchoolDays + 1, calendar);
 }
 
 /** Whether an open step is so late that the school leader must hear of it. */
-export function needsLeader(step: Pick<StepState, 'status' | 'dueOn'>, today: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): boolean {
-  return !isSettled(step.status) && today >= leaderAlertFrom(step.dueOn, calendar);
+export function needsLeader(
+  step: Pick<StepState, 'status' | 'dueOn'>,
+  today: IsoDate,
+  calendar: SchoolCalendar = WEEKDAYS_ONLY,
+  thresholds: DeadlineThresholds = DEFAULT_THRESHOLDS,
+): boolean {
+  return !isSettled(step.status) && today >= leaderAlertFrom(step.dueOn, calendar, thresholds);
 }
 
 /** The follow-up rhythm: the next follow-up 8 to 12 weeks after the last, both ends included. */
@@ -61,16 +81,21 @@ export function statusOn(
   step: Pick<StepState, 'status' | 'dueOn'>,
   today: IsoDate,
   calendar: SchoolCalendar = WEEKDAYS_ONLY,
+  thresholds: DeadlineThresholds = DEFAULT_THRESHOLDS,
 ): StepStatus {
   if (isSettled(step.status)) return step.status;
   if (today > step.dueOn) return 'overdue';
-  return schoolDaysBetween(today, step.dueOn, calendar) <= DUE_SOON_SCHOOL_DAYS ? 'due_soon' : 'open';
+  return schoolDaysBetween(today, step.dueOn, calendar) <= thresholds.dueSoonSchoolDays ? 'due_soon' : 'open';
 }
 
 /** The first date on which a step due `dueOn` counts as due soon. */
-export function dueSoonFrom(dueOn: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
+export function dueSoonFrom(
+  dueOn: IsoDate,
+  calendar: SchoolCalendar = WEEKDAYS_ONLY,
+  thresholds: DeadlineThresholds = DEFAULT_THRESHOLDS,
+): IsoDate {
   let day = dueOn;
-  while (schoolDaysBetween(addDays(day, -1), dueOn, calendar) <= DUE_SOON_SCHOOL_DAYS) day = addDays(day, -1);
+  while (schoolDaysBetween(addDays(day, -1), dueOn, calendar) <= thresholds.dueSoonSchoolDays) day = addDays(day, -1);
   return day;
 }
 
@@ -82,12 +107,13 @@ export function nextStatusChangeOn(
   steps: readonly StepState[],
   today: IsoDate,
   calendar: SchoolCalendar = WEEKDAYS_ONLY,
+  thresholds: DeadlineThresholds = DEFAULT_THRESHOLDS,
 ): IsoDate | undefined {
   let next: IsoDate | undefined;
   for (const step of steps) {
     if (isSettled(step.status)) continue;
-    const candidates = [dueSoonFrom(step.dueOn, calendar), addDays(step.dueOn, 1)];
-    if (!step.leaderAlerted) candidates.push(leaderAlertFrom(step.dueOn, calendar));
+    const candidates = [dueSoonFrom(step.dueOn, calendar, thresholds), addDays(step.dueOn, 1)];
+    if (!step.leaderAlerted) candidates.push(leaderAlertFrom(step.dueOn, calendar, thresholds));
     for (const candidate of candidates) {
       if (candidate > today && (next === undefined || candidate < next)) next = candidate;
     }

@@ -4,6 +4,7 @@ export { checkCommand } from './commands';
 export type { CaseSnapshot, CommandCheck } from './commands';
 export { toCaseView } from './view';
 export {
+  DEFAULT_THRESHOLDS,
   DUE_SOON_SCHOOL_DAYS,
   FOLLOW_UP_MAX_DAYS,
   FOLLOW_UP_MIN_DAYS,
@@ -13,5 +14,6 @@ export {
   nextStatusChangeOn,
   statusOn,
 } from './deadlines';
+export type { DeadlineThresholds } from './deadlines';
 export { openingProblems, MAX_ESCALATION_LEVEL } from './rules';
 export type { CaseCommand, CaseContext, CaseEmitted, CaseEvent, CaseInput } from './types';

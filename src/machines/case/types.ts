@@ -17,6 +17,7 @@ import type {
 } from '../../domain/schemas';
 import type { IsoDate } from '../../domain/dates';
 import type { SchoolCalendar } from '../../domain/calendar';
+import type { DeadlineThresholds } from './deadlines';
 
 /** What the machine starts from: the leader's decision to open, and the instant it was made. */
 export interface CaseInput extends OpenCaseInput {
@@ -25,6 +26,8 @@ export interface CaseInput extends OpenCaseInput {
   at: string;
   /** The school's calendar at opening; the case's deadlines count on it. Weekdays only if absent. */
   calendar?: SchoolCalendar;
+  /** When "due soon" begins and when the leader hears of a late step; the defaults if absent. */
+  thresholds?: DeadlineThresholds;
 }
 
 export interface StepState extends Step {
@@ -45,6 +48,7 @@ export interface CaseContext {
   today: IsoDate;
   /** The calendar the deadlines were computed with; kept when the school's settings change later. */
   calendar: SchoolCalendar;
+  thresholds: DeadlineThresholds;
   phase: Phase;
   steps: StepState[];
   assessment?: { decision: AssessmentInput['decision']; rationale: string; decidedOn: IsoDate };
