@@ -10,14 +10,18 @@ import { log } from '@temporalio/activity';
 import type { Database } from '../db/types';
 import type { CaseView, HistoryEntry } from '../domain/schemas';
 import { LetterDataError } from '../letters/fields';
-import { letterKindFor } from '../letters/kinds';
+import { letterKindFor, type LetterKind } from '../letters/kinds';
 import type { LetterTemplates } from '../letters/loadTemplates';
 import { renderLetter } from '../letters/render';
 import { createLetterDraftStore, type NewLetterDraft } from '../letters/store';
+import { createLetterTemplateStore, type TemplateInForce } from '../letters/templateStore';
 
 export interface LetterActivityDeps {
   db: Database;
-  /** Loaded and checked at start (loadLetterTemplates). */
+  /**
+   * The shipped files, loaded and checked at start (loadLetterTemplates); a template set in the
+   * database (letter_templates) is in force over its file, read at drafting time.
+   */
   templates: LetterTemplates;
   /** Told when a letter cannot be drafted; gets identifiers only, never letter text. */
   warn?: (message: string, fields: { caseId: string; kind: string; seq: number; field: string }) => void;
@@ -45,13 +49,29 @@ function warnThroughTemporal(message: string, fields: Record<string, string | nu
 
 export function createLetterActivities({ db, templates, warn = warnThroughTemporal }: LetterActivityDeps) {
   const store = createLetterDraftStore(db);
+  const templatesInForce = createLetterTemplateStore(db, templates);
   return {
     draftLetters: async ({ caseId, events, view }: DraftLettersInput): Promise<DraftLettersResult> => {
       const drafts: NewLetterDraft[] = [];
+      // Read once per call: the template in force when these letters are drafted.
+      const inForce = new Map<LetterKind, TemplateInForce>();
       for (const entry of events) {
         const kind = letterKindFor(entry);
-        const template = kind === undefined ? undefined : templates.byKind.get(kind);
-        if (kind === undefined || template === undefined) continue;
+        if (kind === undefined) continue;
+        let current = inForce.get(kind);
+        if (current === undefined) {
+          current = await templatesInForce.inForce(kind);
+          inForce.set(kind, current);
+          if (current.refusedOverride !== undefined) {
+            warn('the letter template in the database no longer passes the check; the file is used', {
+              caseId,
+              kind,
+              seq: entry.seq,
+              field: current.refusedOverride.field ?? current.refusedOverride.part ?? '(template)',
+            });
+          }
+        }
+        const template = current.template;
         try {
           const schoolName = templates.schoolNames.get(view.schoolId);
           const letter = renderLetter(template, { view, entry, ...(schoolName !== undefined ? { schoolName } : {}) });

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import * as readModelSchemas from '../domain/readModelSchemas';
 import * as schemas from '../domain/schemas';
-import { letterDraftPaths } from '../letters/openapi';
+import { letterDraftPaths, letterTemplatePaths } from '../letters/openapi';
 import { noticePaths } from '../notices/openapi';
 import { calendarQuery, holidaysQuery } from './calendarRoutes';
 import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
@@ -242,6 +242,7 @@ export function buildOpenApiDocument() {
       '/api/cases/{caseId}/escalations': action('Escalate the case one level on the ladder', 'EscalationInput'),
       '/api/cases/{caseId}/closure': action('Close the case', 'ClosureInput'),
       ...letterDraftPaths(),
+      ...letterTemplatePaths(),
       ...noticePaths(),
       ...readModelPaths(),
       ...calendarPaths(),

@@ -215,6 +215,20 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'letter templates set by the municipality',
+    sql: `
+      -- The municipality's own template for a kind of letter, in force over the shipped file
+      -- (templates/letters/<kind>.md) until it is deleted. Stored only after the same check.
+      CREATE TABLE letter_templates (
+        kind       text        COLLATE "C" PRIMARY KEY,
+        subject    text        NOT NULL,
+        body       text        NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

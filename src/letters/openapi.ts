@@ -1,8 +1,9 @@
 /**
- * The drafts routes in the OpenAPI document. Importing this module also registers the letter
- * schemas (LetterDraft, LetterDraftList) that the document's components are generated from.
+ * The drafts and letter templates routes in the OpenAPI document. Importing this module also
+ * registers the letter schemas (LetterDraft, LetterTemplate, …) the document's components are
+ * generated from.
  */
-import { letterDraft, letterDraftList } from './schemas';
+import { letterDraft, letterDraftList, letterTemplate, letterTemplateInput, letterTemplateList } from './schemas';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
@@ -47,5 +48,48 @@ export function letterDraftPaths() {
     },
     '/api/drafts/{draftId}/approve': decision('Approve a letter draft (it is not sent by this)'),
     '/api/drafts/{draftId}/discard': decision('Discard a letter draft'),
+  };
+}
+
+const TEMPLATE = letterTemplate.meta()?.id ?? 'LetterTemplate';
+const TEMPLATE_LIST = letterTemplateList.meta()?.id ?? 'LetterTemplateList';
+const TEMPLATE_INPUT = letterTemplateInput.meta()?.id ?? 'LetterTemplateInput';
+const kindParam = { name: 'kind', in: 'path', required: true, schema: ref('LetterKind') };
+
+export function letterTemplatePaths() {
+  return {
+    '/api/letter-templates': {
+      get: {
+        summary: 'The template in force for each kind of letter, and whether it is the shipped file or the municipality’s own one',
+        responses: { 200: json('The templates', TEMPLATE_LIST) },
+      },
+    },
+    '/api/letter-templates/{kind}': {
+      get: {
+        summary: 'The template in force for one kind of letter',
+        parameters: [kindParam],
+        responses: { 200: json('The template in force', TEMPLATE), 404: problem('No such kind of letter') },
+      },
+      put: {
+        summary: 'Set the municipality’s own template for a kind of letter; every draft from then on uses it',
+        description:
+          'The same template language and the same check as templates/letters/<kind>.md: {{field}} placeholders naming only the ' +
+          'fields this kind of letter has (templates/letters/README.md), no field of several lines in the subject, neither text empty. ' +
+          'A refused template answers 400 naming the text (subject or body) and the placeholder; the template in force is unchanged. ' +
+          'Drafts already made keep their text.',
+        parameters: [kindParam],
+        requestBody: { required: true, content: { 'application/json': { schema: ref(TEMPLATE_INPUT) } } },
+        responses: {
+          200: json('The template now in force', TEMPLATE),
+          400: problem('The template is refused (an unknown field, a malformed placeholder, an empty text); nothing changed'),
+          404: problem('No such kind of letter'),
+        },
+      },
+      delete: {
+        summary: 'Go back to the shipped template file for a kind of letter',
+        parameters: [kindParam],
+        responses: { 200: json('The template now in force (the file)', TEMPLATE), 404: problem('No such kind of letter') },
+      },
+    },
   };
 }

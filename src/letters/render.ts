@@ -21,15 +21,24 @@ export interface RenderedLetter {
   body: string;
 }
 
-/** A template that cannot be used; `field` names the offending field when there is one. */
+/** The two texts of a template. */
+export type TemplatePart = 'subject' | 'body';
+
+/**
+ * A template that cannot be used; `field` names the offending field when there is one, `part`
+ * the text (subject or body) the problem is in, and `reason` is the message without the source.
+ */
 export class LetterTemplateError extends Error {
+  readonly reason: string;
   constructor(
     readonly source: string,
     message: string,
     readonly field?: string,
+    readonly part?: TemplatePart,
   ) {
     super(`letter template ${source}: ${message}`);
     this.name = 'LetterTemplateError';
+    this.reason = message;
   }
 }
 
@@ -39,25 +48,25 @@ const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 
 /** Splits a text into literal text and placeholders; refuses braces that are not a placeholder. */
-function segmentsOf(text: string, source: string): Segment[] {
+function segmentsOf(text: string, source: string, part?: TemplatePart): Segment[] {
   const segments: Segment[] = [];
   let last = 0;
-  const literal = (part: string) => {
-    const stray = /\{\{|\}\}/.exec(part);
+  const literal = (piece: string) => {
+    const stray = /\{\{|\}\}/.exec(piece);
     if (stray) {
-      throw new LetterTemplateError(source, `has "${stray[0]}" that does not belong to a placeholder written {{field}}`);
+      throw new LetterTemplateError(source, `has "${stray[0]}" that does not belong to a placeholder written {{field}}`, undefined, part);
     }
-    if (part !== '') segments.push({ text: part });
+    if (piece !== '') segments.push({ text: piece });
   };
   for (const match of text.matchAll(PLACEHOLDER)) {
     literal(text.slice(last, match.index));
     const end = match.index + match[0].length;
     if (text[match.index - 1] === '{' || text[end] === '}') {
-      throw new LetterTemplateError(source, `writes "${match[0]}" with extra braces (write it as {{field}})`);
+      throw new LetterTemplateError(source, `writes "${match[0]}" with extra braces (write it as {{field}})`, undefined, part);
     }
     const name = (match[1] ?? '').trim();
     if (!FIELD_NAME.test(name)) {
-      throw new LetterTemplateError(source, `the placeholder "${match[0]}" does not name a field (write it as {{field}})`);
+      throw new LetterTemplateError(source, `the placeholder "${match[0]}" does not name a field (write it as {{field}})`, undefined, part);
     }
     segments.push({ field: name });
     last = end;
@@ -67,40 +76,58 @@ function segmentsOf(text: string, source: string): Segment[] {
 }
 
 /** The field names a text uses, in order of first use. */
-export function placeholdersOf(text: string, source = 'text'): string[] {
+export function placeholdersOf(text: string, source = 'text', part?: TemplatePart): string[] {
   const names: string[] = [];
-  for (const segment of segmentsOf(text, source)) {
+  for (const segment of segmentsOf(text, source, part)) {
     if ('field' in segment && !names.includes(segment.field)) names.push(segment.field);
   }
   return names;
 }
 
 /**
- * Refuses a template that names a field its kind of letter does not have (the error names the
- * field and lists those it may use), puts a several-line field in the subject, or has no text.
+ * Everything wrong with a template, in the order subject, body: an empty text, a placeholder
+ * written wrongly, a field its kind of letter does not have (the error names the field and lists
+ * those it may use), a several-line field in the subject. Empty when the template can be used.
+ * This is the one rule for templates, whether they come from a file or through the API.
  */
-export function checkTemplate(template: LetterTemplate): void {
+export function templateProblems(template: LetterTemplate): LetterTemplateError[] {
   const { kind, source } = template;
-  if (template.subject.trim() === '') throw new LetterTemplateError(source, 'has an empty subject');
-  if (template.body.trim() === '') throw new LetterTemplateError(source, 'has an empty body');
+  const problems: LetterTemplateError[] = [];
+  if (template.subject.trim() === '') problems.push(new LetterTemplateError(source, 'has an empty subject', undefined, 'subject'));
+  if (template.body.trim() === '') problems.push(new LetterTemplateError(source, 'has an empty body', undefined, 'body'));
   const allowed = fieldNamesFor(kind);
-  const check = (text: string, where: 'subject' | 'body') => {
-    for (const name of placeholdersOf(text, source)) {
+  for (const part of ['subject', 'body'] as const) {
+    let names: string[];
+    try {
+      names = placeholdersOf(template[part], source, part);
+    } catch (error) {
+      if (!(error instanceof LetterTemplateError)) throw error;
+      problems.push(error);
+      continue;
+    }
+    for (const name of names) {
       if (!allowed.includes(name)) {
         const known = letterField(name) ? `a ${kind} letter does not have it` : 'no letter has it';
-        throw new LetterTemplateError(
-          source,
-          `names the field "${name}" in its ${where}, but ${known}; a ${kind} letter may use: ${allowed.join(', ')}`,
-          name,
+        problems.push(
+          new LetterTemplateError(
+            source,
+            `names the field "${name}" in its ${part}, but ${known}; a ${kind} letter may use: ${allowed.join(', ')}`,
+            name,
+            part,
+          ),
         );
-      }
-      if (where === 'subject' && letterField(name)?.multiline) {
-        throw new LetterTemplateError(source, `puts the field "${name}", which has several lines, in its subject`, name);
+      } else if (part === 'subject' && letterField(name)?.multiline) {
+        problems.push(new LetterTemplateError(source, `puts the field "${name}", which has several lines, in its subject`, name, part));
       }
     }
-  };
-  check(template.subject, 'subject');
-  check(template.body, 'body');
+  }
+  return problems;
+}
+
+/** Refuses a template with any of the problems templateProblems finds, naming the first. */
+export function checkTemplate(template: LetterTemplate): void {
+  const [first] = templateProblems(template);
+  if (first !== undefined) throw first;
 }
 
 /** Fills a text's placeholders from `values`; refuses (naming it) a field it has no value for. */

@@ -55,6 +55,7 @@ describe.each(DATABASE_KINDS)('database on %s', (kind) => {
         'case_steps',
         'cases',
         'letter_drafts',
+        'letter_templates',
         'notice_digests',
         'notices',
         'resource_team_rhythms',

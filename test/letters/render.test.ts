@@ -12,7 +12,7 @@ import { bridgingSentence, danishDate, danishGrade } from '../../src/letters/dan
 import { LETTER_FIELDS, fieldNamesFor, type LetterContext } from '../../src/letters/fields';
 import { LETTER_KINDS, letterKindFor, type LetterKind } from '../../src/letters/kinds';
 import { DEFAULT_LETTER_TEMPLATES_DIR, loadLetterTemplates } from '../../src/letters/loadTemplates';
-import { LetterTemplateError, checkTemplate, fillTemplate, renderLetter, type LetterTemplate } from '../../src/letters/render';
+import { LetterTemplateError, checkTemplate, fillTemplate, renderLetter, templateProblems, type LetterTemplate } from '../../src/letters/render';
 import { parseLetterTemplate } from '../../src/letters/template';
 import {
   ACTION_PLAN_DUE,
@@ -290,5 +290,33 @@ describe('loading the templates at start', () => {
       expect(kinds, `README row for ${row.name}`).toBeDefined();
       for (const kind of LETTER_KINDS) expect(fieldNamesFor(kind).includes(row.name!), `${row.name} in ${kind}`).toBe(kinds!.includes(kind));
     }
+  });
+});
+
+describe('templateProblems, the one rule for files and templates set through the API', () => {
+  const invitation = (subject: string, body: string): LetterTemplate => ({ kind: 'parent_conversation_invitation', source: 'api', subject, body });
+
+  it('when a template is fine, then it has no problems', () => {
+    for (const kind of LETTER_KINDS) expect(templateProblems(templateOf(kind))).toEqual([]);
+  });
+
+  it('when a template has several problems, then each is listed with its text (subject first), and checkTemplate throws the first', () => {
+    const template = invitation('{{elevensNavn}} {{measures}}', 'Kære {{elevens navn}}');
+    const problems = templateProblems(template);
+    expect(problems.map((problem) => ({ part: problem.part, field: problem.field }))).toEqual([
+      { part: 'subject', field: 'elevensNavn' },
+      { part: 'subject', field: 'measures' },
+      { part: 'body', field: undefined },
+    ]);
+    expect(problems[0]!.reason).toMatch(/^names the field "elevensNavn" in its subject, but no letter has it/);
+    expect(problems[2]!.reason).toMatch(/"\{\{elevens navn\}\}" does not name a field/);
+    expect(() => checkTemplate(template)).toThrow(problems[0]!.message);
+  });
+
+  it('when a text is empty, then the problem names that text', () => {
+    expect(templateProblems(invitation(' ', '\n')).map((problem) => [problem.part, problem.reason])).toEqual([
+      ['subject', 'has an empty subject'],
+      ['body', 'has an empty body'],
+    ]);
   });
 });
