@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { MUNICIPALITY_SCOPE, type CalendarSettings } from '../calendar/calendarSettings';
 import { danishDateOf } from '../domain/dates';
-import { holiday, schoolId } from '../domain/schemas';
+import { holiday, isoDate, schoolId } from '../domain/schemas';
 import { parseWith } from '../domain/validation';
 import { DomainFailure } from './problem';
 
@@ -17,6 +17,20 @@ export const holidaysQuery = z
   .object({ schoolId: schoolId.optional(), year })
   .strict()
   .meta({ id: 'SchoolHolidaysQuery' });
+export const deadlineQuery = z
+  .object({
+    schoolId,
+    from: isoDate,
+    schoolDays: z.coerce.number().int().min(1).max(200).optional(),
+    workingDays: z.coerce.number().int().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((query) => (query.schoolDays === undefined) !== (query.workingDays === undefined), {
+    message: 'give either schoolDays or workingDays',
+    path: ['schoolDays'],
+  })
+  .meta({ id: 'DeadlineQuery' });
+
 export const schoolHolidaysInput = z
   .object({ holidays: z.array(holiday).max(60) })
   .strict()
@@ -36,6 +50,14 @@ export function calendarRouter(deps: { settings: CalendarSettings; now: () => Da
     const forYear = query.year ?? Number(danishDateOf(deps.now()).slice(0, 4));
     const { holidays, source } = await deps.settings.calendarYear(query.schoolId, forYear);
     res.json({ schoolId: query.schoolId, year: forYear, source, holidays });
+  });
+
+  router.get('/deadline', async (req, res) => {
+    const query = parse(deadlineQuery, req.query);
+    const count =
+      query.schoolDays !== undefined ? { schoolDays: query.schoolDays } : { workingDays: query.workingDays ?? 0 };
+    const dueOn = await deps.settings.deadlineAfter(query.schoolId, query.from, count);
+    res.json({ schoolId: query.schoolId, from: query.from, ...count, dueOn });
   });
 
   router.put('/school-holidays', async (req, res) => {

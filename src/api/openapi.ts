@@ -7,7 +7,7 @@ import * as readModelSchemas from '../domain/readModelSchemas';
 import * as schemas from '../domain/schemas';
 import { letterDraftPaths, letterTemplatePaths } from '../letters/openapi';
 import { noticePaths } from '../notices/openapi';
-import { calendarQuery, holidaysQuery } from './calendarRoutes';
+import { calendarQuery, deadlineQuery, holidaysQuery } from './calendarRoutes';
 import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -135,6 +135,13 @@ function calendarPaths() {
         summary: 'A school’s days off in a year: public holidays and its school holidays (its own, the municipality’s, or the defaults)',
         parameters: queryParameters(calendarQuery),
         responses: { 200: { description: 'The calendar: { schoolId, year, source, holidays: [{ from, to, name, kind }] }' }, 400: badFilter },
+      },
+    },
+    '/api/calendar/deadline': {
+      get: {
+        summary: 'When a legal time limit ends: `schoolDays` on the school’s calendar (e.g. 15 for sick-teaching) or `workingDays`, which skip weekends and public holidays only (e.g. 10 for an action plan on the learning environment)',
+        parameters: queryParameters(deadlineQuery),
+        responses: { 200: { description: '{ schoolId, from, schoolDays | workingDays, dueOn }' }, 400: badFilter },
       },
     },
     '/api/calendar/school-holidays': {

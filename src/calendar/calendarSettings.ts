@@ -2,7 +2,7 @@
  * The school calendar as municipalities and schools set it: the public holidays (computed) and
  * the school holidays (set per school, per municipality with scope '*', or the defaults).
  */
-import type { SchoolCalendar } from '../domain/calendar';
+import { addSchoolDays, type SchoolCalendar } from '../domain/calendar';
 import { danishPublicHolidays, defaultSchoolHolidays, type Holiday } from '../domain/danishHolidays';
 import type { Database } from '../db/types';
 
@@ -65,6 +65,19 @@ export function createCalendarSettings(db: Pick<Database, 'query'>) {
         daysOff.push(...danishPublicHolidays(year), ...(await schoolHolidays(schoolId, year)).holidays);
       }
       return { daysOff };
+    },
+
+    /**
+     * The date a legal time limit counted from `from` ends on: in school days on the school's
+     * calendar ("15 school days" for sick-teaching), or in working days, which skip weekends and
+     * public holidays but not school holidays ("10 working days" for an action plan on the
+     * learning environment).
+     */
+    async deadlineAfter(schoolId: string, from: string, count: { schoolDays: number } | { workingDays: number }): Promise<string> {
+      if ('schoolDays' in count) return addSchoolDays(from, count.schoolDays, await this.calendarForCase(schoolId, from));
+      const first = Number(from.slice(0, 4));
+      const daysOff = [first, first + 1].flatMap((year) => danishPublicHolidays(year));
+      return addSchoolDays(from, count.workingDays, { daysOff });
     },
   };
 }

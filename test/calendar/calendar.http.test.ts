@@ -128,3 +128,27 @@ describe('the overdue board on the school calendar', () => {
     expect(weekdaysOnly).toBeGreaterThan(items[0]!.schoolDaysLate);
   });
 });
+
+describe('legal time limits on the calendar', () => {
+  const deadline = (query: string) => running.http.get<{ dueOn: string }>(`/api/calendar/deadline?${query}`);
+
+  it('when 15 school days run from a Wednesday before the autumn holiday, then the holiday week does not count', async () => {
+    // From Wed 7 Oct 2026: 8–9 Oct (2), holiday 10–18 Oct, 19–23 Oct (7), 26–30 Oct (12), 2–4 Nov (15).
+    const answer = await deadline(`schoolId=${uniqueSchool()}&from=2026-10-07&schoolDays=15`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.dueOn).toBe('2026-11-04');
+  });
+
+  it('when 10 working days run, then school holidays count but public holidays do not', async () => {
+    // From Wed 7 Oct 2026 the autumn holiday is working days: 8–9, 12–16, 19–21 Oct → Wed 21 Oct.
+    expect((await deadline(`schoolId=${uniqueSchool()}&from=2026-10-07&workingDays=10`)).body.dueOn).toBe('2026-10-21');
+    // From Fri 8 May 2026: 11–13 May (3), Kristi himmelfartsdag 14 May off, 15 May (4), 18–22 May (9),
+    // 2. pinsedag 25 May off, Tue 26 May (10).
+    expect((await deadline(`schoolId=${uniqueSchool()}&from=2026-05-08&workingDays=10`)).body.dueOn).toBe('2026-05-26');
+  });
+
+  it('when both or neither of schoolDays and workingDays are given, then 400 names schoolDays', async () => {
+    expectProblem(await deadline(`schoolId=${uniqueSchool()}&from=2026-10-07&schoolDays=15&workingDays=10`), 400, { path: 'schoolDays' });
+    expectProblem(await deadline(`schoolId=${uniqueSchool()}&from=2026-10-07`), 400, { path: 'schoolDays' });
+  });
+});
