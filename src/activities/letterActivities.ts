@@ -86,10 +86,3 @@ export function createLetterActivities({ db, templates, warn = warnThroughTempor
     },
   };
 }
-
-/** When the worker has no database for letters: the workflow's calls succeed and draft nothing. */
-export function createDisabledLetterActivities() {
-  return {
-    draftLetters: (_input: DraftLettersInput): Promise<DraftLettersResult> => Promise.resolve({ drafted: 0 }),
-  };
-}

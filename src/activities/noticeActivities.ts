@@ -98,11 +98,3 @@ export function createNoticeActivities(deps: NoticeActivityDeps) {
   };
 }
 
-/** When the worker has no database: the calls succeed and do nothing. */
-export function createDisabledNoticeActivities(pollSeconds = DEFAULT_POLL_SECONDS) {
-  return {
-    queueNotices: (_input: QueueNoticesInput): Promise<QueueNoticesResult> => Promise.resolve({ queued: 0 }),
-    deliverDueNotices: (_input: DeliverDueNoticesInput = {}): Promise<DeliveryResult> =>
-      Promise.resolve({ mailOff: true, urgentSent: 0, digestsSent: 0, digestNotices: 0, failures: 0, nextRoundInMs: pollSeconds * 1000 }),
-  };
-}

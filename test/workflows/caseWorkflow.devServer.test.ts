@@ -41,7 +41,7 @@ describe('a case on the Temporal dev server', () => {
   });
 
   const startWorker = async () => {
-    worker = await startTestWorker({ connection: temporal.connection, activities: createActivities({ store }), taskQueue });
+    worker = await startTestWorker({ connection: temporal.connection, activities: createActivities({ store, db: database.db }), taskQueue });
     return worker;
   };
 

@@ -54,7 +54,7 @@ describe('a case on the time-skipping test server', () => {
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
-      activities: createActivities({ store }),
+      activities: createActivities({ store, db: database.db }),
       workflowBundle: loadWorkflowBundle(),
     });
     running = worker.run();
@@ -159,5 +159,19 @@ describe('a case on the time-skipping test server', () => {
     expect(events.filter((event) => event.type === 'step_overdue' && event.step_id === 'class_community')).toHaveLength(1);
     expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['opened', 'plan_revision', 'follow_up', 'closed']));
     expect(events.filter((event) => event.type === 'phase_entered')).toHaveLength(4);
+
+    // The tovholder's notice of the overdue step was queued from that event, once.
+    const notices = await database.db.query<{ kind: string; role: string; step_id: string | null; on_date: string }>(
+      `SELECT n.kind, n.role, n.step_id, e.on_date
+         FROM notices n JOIN case_events e ON e.case_id = n.case_id AND e.seq = n.source_seq
+        WHERE n.case_id = $1 AND n.step_id = 'class_community'
+        ORDER BY n.source_seq`,
+      [caseId],
+    );
+    expect(notices.map((notice) => [notice.kind, notice.role])).toEqual([
+      ['step_due_soon', 'tovholder'],
+      ['step_overdue', 'tovholder'],
+    ]);
+    expect(notices[1]?.on_date).toBe(addDays(classCommunityDue, 1));
   });
 });

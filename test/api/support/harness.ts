@@ -69,7 +69,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   let listening: Awaited<ReturnType<typeof listen>> | undefined;
   try {
     if (options.worker !== false) {
-      worker = await startTestWorker({ connection: temporal.connection, activities: createActivities({ store }), taskQueue });
+      worker = await startTestWorker({ connection: temporal.connection, activities: createActivities({ store, db: database.db }), taskQueue });
     }
     const app = createApp({
       client: temporal.client,

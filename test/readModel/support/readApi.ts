@@ -35,7 +35,7 @@ export async function startReadApi(options: StartReadApiOptions): Promise<ReadAp
   let listening: Awaited<ReturnType<typeof listen>>;
   try {
     if (options.worker === true) {
-      worker = await startTestWorker({ connection: options.temporal.connection, activities: createActivities({ store }), taskQueue });
+      worker = await startTestWorker({ connection: options.temporal.connection, activities: createActivities({ store, db: database.db }), taskQueue });
     }
     const app = createApp({
       client: options.temporal.client,
