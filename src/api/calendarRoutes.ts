@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { MUNICIPALITY_SCOPE, type CalendarSettings } from '../calendar/calendarSettings';
 import { danishDateOf } from '../domain/dates';
 import { holiday, isoDate, schoolId } from '../domain/schemas';
-import { parseWith } from '../domain/validation';
-import { DomainFailure } from './problem';
+import { DomainFailure, parseOrThrow as parse } from './problem';
 
 const year = z.coerce.number().int().min(2000).max(2100);
 
@@ -36,11 +35,6 @@ export const schoolHolidaysInput = z
   .strict()
   .meta({ id: 'SchoolHolidaysInput' });
 
-function parse<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
-  const parsed = parseWith(schema, data);
-  if (!parsed.ok) throw new DomainFailure(parsed.error);
-  return parsed.value;
-}
 
 export function calendarRouter(deps: { settings: CalendarSettings; now: () => Date }): Router {
   const router = Router();

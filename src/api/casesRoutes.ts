@@ -13,7 +13,6 @@ import {
   openCaseInput,
   planInput,
 } from '../domain/schemas';
-import { parseWith } from '../domain/validation';
 import {
   closeCaseUpdate,
   completeStepUpdate,
@@ -23,7 +22,7 @@ import {
   submitPlanUpdate,
 } from '../workflows/definitions';
 import type { CaseService } from './caseService';
-import { DomainFailure } from './problem';
+import { DomainFailure, parseOrThrow as parse } from './problem';
 
 const caseIdParam = z.uuid();
 const stepIdParam = z.string().min(1).max(64).regex(/^[a-z0-9_]+$/);
@@ -33,11 +32,6 @@ const idempotencyKeyHeader = z
   .max(200)
   .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' });
 
-function parse<S extends z.ZodType>(schema: S, data: unknown, prefix: PropertyKey[] = []): z.output<S> {
-  const parsed = parseWith(schema, data, prefix);
-  if (!parsed.ok) throw new DomainFailure(parsed.error);
-  return parsed.value;
-}
 
 /** An unknown or malformed case ID is simply a case that does not exist. */
 function caseIdOf(req: Request): string {

@@ -2,7 +2,9 @@
  * problem+json (RFC 9457) answers, and the one place a domain error becomes an HTTP status.
  */
 import type { Response } from 'express';
+import type { z } from 'zod';
 import type { DomainError, FieldProblem } from '../domain/errors';
+import { parseWith } from '../domain/validation';
 
 export interface Problem {
   type: string;
@@ -41,4 +43,11 @@ export class DomainFailure extends Error {
 
 export function sendProblem(res: Response, problem: Problem): void {
   res.status(problem.status).type('application/problem+json').json(problem);
+}
+
+/** Parses a request part with its zod schema, or throws the 400 that names each bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, prefix: PropertyKey[] = []): z.output<S> {
+  const parsed = parseWith(schema, data, prefix);
+  if (!parsed.ok) throw new DomainFailure(parsed.error);
+  return parsed.value;
 }

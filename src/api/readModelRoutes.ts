@@ -4,16 +4,14 @@
  * clock.
  */
 import { Router } from 'express';
-import type { z } from 'zod';
 import type { Database } from '../db/types';
 import type { SchoolCalendar } from '../domain/calendar';
 import type { DeadlineThresholds } from '../machines';
 import { danishDateOf } from '../domain/dates';
 import { monthlyReviewQuery, overdueQuery, phaseDurationsQuery } from '../domain/readModelSchemas';
-import { parseWith } from '../domain/validation';
 import { caseTimeline, monthlyReview, overdueBoard, phaseDurations, reviewPeriod } from '../readModel';
 import { phaseDurationsCsv } from './phaseDurationsCsv';
-import { DomainFailure } from './problem';
+import { DomainFailure, parseOrThrow as parseQuery } from './problem';
 
 export interface ReadModelRoutesDeps {
   db: Database;
@@ -24,11 +22,6 @@ export interface ReadModelRoutesDeps {
   thresholds?: DeadlineThresholds;
 }
 
-function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
-  const parsed = parseWith(schema, query);
-  if (!parsed.ok) throw new DomainFailure(parsed.error);
-  return parsed.value;
-}
 
 /** Mounted at /api. */
 export function readModelRouter({ db, now, calendarOf, thresholds }: ReadModelRoutesDeps): Router {

@@ -3,10 +3,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { danishDateOf } from '../domain/dates';
 import { isoDate, schoolId } from '../domain/schemas';
-import { parseWith } from '../domain/validation';
 import type { ResourceTeam } from '../resourceTeam/agenda';
 import { DEFAULT_MEETING_INTERVAL_DAYS } from '../resourceTeam/meetings';
-import { DomainFailure } from './problem';
+import { DomainFailure, parseOrThrow as parse } from './problem';
 
 export const agendaQuery = z.object({ schoolId, on: isoDate.optional() }).strict().meta({ id: 'AgendaQuery' });
 export const rhythmQuery = z.object({ schoolId }).strict().meta({ id: 'RhythmQuery' });
@@ -18,11 +17,6 @@ export const rhythmInput = z
   .strict()
   .meta({ id: 'ResourceTeamRhythm' });
 
-function parse<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
-  const parsed = parseWith(schema, data);
-  if (!parsed.ok) throw new DomainFailure(parsed.error);
-  return parsed.value;
-}
 
 export function resourceTeamRouter(deps: { team: ResourceTeam; now: () => Date }): Router {
   const router = Router();

@@ -4,8 +4,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { parseWith } from '../domain/validation';
-import { DomainFailure, sendProblem } from '../api/problem';
+import { DomainFailure, sendProblem, parseOrThrow as parse } from '../api/problem';
 import { draftDecisionBody, letterDraft, letterDraftList } from './schemas';
 import type { Decision, LetterDraftStore } from './store';
 
@@ -18,11 +17,6 @@ const idempotencyKeyHeader = z
 
 export const DRAFT_NOT_FOUND_TYPE = 'https://fravaersforloeb.dk/problems/draft-not-found';
 
-function parse<S extends z.ZodType>(schema: S, data: unknown, prefix: PropertyKey[] = []): z.output<S> {
-  const parsed = parseWith(schema, data, prefix);
-  if (!parsed.ok) throw new DomainFailure(parsed.error);
-  return parsed.value;
-}
 
 function draftNotFound(res: Response): void {
   sendProblem(res, { type: DRAFT_NOT_FOUND_TYPE, title: 'Draft not found', status: 404, detail: 'there is no letter draft with this draftId' });

@@ -3,11 +3,9 @@
  * answer; errors go out as problem+json through the app's one error handler.
  */
 import { Router } from 'express';
-import type { z } from 'zod';
-import { DomainFailure, sendProblem } from '../api/problem';
+import { sendProblem, parseOrThrow as parse } from '../api/problem';
 import type { Database } from '../db/types';
 import { danishDateOf } from '../domain/dates';
-import { parseWith } from '../domain/validation';
 import { createContactsStore } from './contactsStore';
 import { notificationList, notificationsQuery, schoolContacts, schoolContactsInput, schoolIdParam } from './schemas';
 import { createNoticeStore } from './store';
@@ -21,11 +19,6 @@ export interface NoticeRoutesDeps {
   wakeDispatcher?: () => Promise<void>;
 }
 
-function parse<S extends z.ZodType>(schema: S, data: unknown, prefix: PropertyKey[] = []): z.output<S> {
-  const parsed = parseWith(schema, data, prefix);
-  if (!parsed.ok) throw new DomainFailure(parsed.error);
-  return parsed.value;
-}
 
 /** Mounted at /api. */
 export function noticesRouter(deps: NoticeRoutesDeps): Router {
