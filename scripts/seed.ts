@@ -17,7 +17,7 @@ import { createLogger } from '../src/logger';
 import { runScripts } from '../src/seed/driver';
 import { assertDataDirFree } from '../src/seed/guard';
 import { generateScenario, summarizeScenario } from '../src/seed/plan';
-import { costLines, historyLines, machineTicks, progressLine, readModelPhases, resultLines, scenarioLines } from '../src/seed/report';
+import { costLines, historyLines, machineTicks, memoryNote, progressLine, readModelPhases, resultLines, scenarioLines } from '../src/seed/report';
 import { startSeedStack } from '../src/seed/stack';
 
 const USAGE = 'usage: npm run seed -- --cases N [--schools 8] [--seed 42] [--concurrency 24] [--dry-run]';
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     const devServerBefore = stack.devServerCpuSeconds();
     const result = await runScripts(stack.service, scripts, {
       concurrency,
-      onProgress: (progress) => print(progressLine(progress)),
+      onProgress: (progress) => print(`${progressLine(progress)}${memoryNote(stack.devServerRssBytes())}`),
       progressEveryMs: 5_000,
     });
     const cpu = process.cpuUsage(cpuBefore);

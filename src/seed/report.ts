@@ -25,6 +25,13 @@ export function progressLine(p: SeedProgress): string {
   );
 }
 
+/** Memory in use: this process and, when this run started it, the dev server (it grows with every workflow). */
+export function memoryNote(devServerRssBytes: number | undefined): string {
+  const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GB`;
+  const own = `  rss ${gb(process.memoryUsage().rss)}`;
+  return devServerRssBytes === undefined ? own : `${own}, dev server ${gb(devServerRssBytes)}`;
+}
+
 export function scenarioLines(s: ScenarioSummary): string[] {
   const pct = (n: number) => `${((n / Math.max(s.cases, 1)) * 100).toFixed(1)}%`;
   const open = s.cases - s.byPhase.closed;

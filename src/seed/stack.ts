@@ -46,6 +46,8 @@ export interface SeedStack {
   readonly activityMs: Readonly<Record<string, number[]>>;
   /** CPU seconds used so far by the dev server this stack started (undefined when external). */
   devServerCpuSeconds(): number | undefined;
+  /** Resident memory of the dev server this stack started, in bytes (undefined when external). */
+  devServerRssBytes(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,16 @@ function cpuSecondsOf(pid: number): number | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
     return ticks / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size of a process in bytes (Linux /proc; undefined elsewhere). */
+function rssBytesOf(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
   } catch {
     return undefined;
   }
@@ -168,6 +180,7 @@ export async function startSeedStack(options: SeedStackOptions): Promise<SeedSta
       worker,
       activityMs,
       devServerCpuSeconds: () => (pid === undefined ? undefined : cpuSecondsOf(pid)),
+      devServerRssBytes: () => (pid === undefined ? undefined : rssBytesOf(pid)),
       stop: stopAll,
     };
   } catch (error) {
