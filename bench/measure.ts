@@ -21,8 +21,8 @@ export async function measure(run: () => Promise<unknown>, options: MeasureOptio
 }
 
 /** A GET that must answer 200; the body is read in full (part of what a client waits for). */
-export async function getOk(url: string, accept = 'application/json'): Promise<string> {
-  const response = await fetch(url, { headers: { accept } });
+export async function getOk(url: string, token: string, accept = 'application/json'): Promise<string> {
+  const response = await fetch(url, { headers: { accept, authorization: `Bearer ${token}` } });
   const body = await response.text();
   if (response.status !== 200) throw new RouteError(url, response.status, body);
   return body;

@@ -11,6 +11,7 @@
  * prints median and p99 against the targets, and the board query's EXPLAIN (ANALYZE, BUFFERS).
  * Exits 1 when a target is missed or a route is not there.
  */
+import { createTokenVerifier, DEFAULT_AUDIENCE, generateSigningKey, LOCAL_ISSUER, localKeys, signToken } from '../src/access';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -173,9 +174,9 @@ async function listen(app: http.RequestListener): Promise<{ base: string; close(
 }
 
 /** Fails with what to do when a route is not (yet) there or cannot answer. */
-async function probe(url: string, what: string): Promise<string> {
+async function probe(url: string, token: string, what: string): Promise<string> {
   try {
-    return await getOk(url);
+    return await getOk(url, token);
   } catch (error) {
     if (!(error instanceof RouteError)) throw error;
     if (error.status === 404) {
@@ -281,12 +282,27 @@ async function main(): Promise<void> {
     // The API in process: the real app and routes; the read routes never touch Temporal, so the
     // client's connection is lazy and never opened.
     client = new Client({ namespace: 'default' });
-    const app = createApp({ client, store: createCaseStore(db), db, health: () => Promise.resolve({ temporal: true, database: true }) });
+    // Callers as in a school: the school's leader reads the board (each read is written to the
+    // audit log, as in service), the municipality the analytics. A key of the bench's own signs them.
+    const signingKey = await generateSigningKey('bench');
+    const tokens = createTokenVerifier({ keys: localKeys({ keys: [signingKey.publicJwk] }), issuer: LOCAL_ISSUER, audience: DEFAULT_AUDIENCE });
+    const tokenAs = (role: 'leader' | 'municipality', schools: string[]) =>
+      signToken(signingKey, { sub: `bench-${role}`, role, schools, issuer: LOCAL_ISSUER, audience: DEFAULT_AUDIENCE });
+    const leaderToken = await tokenAs('leader', [school]);
+    const municipalityToken = await tokenAs('municipality', ['*']);
+    const app = createApp({
+      client,
+      store: createCaseStore(db),
+      db,
+      tokens,
+      security: { requestsPerMinute: 100_000 },
+      health: () => Promise.resolve({ temporal: true, database: true }),
+    });
     server = await listen(app);
     const boardUrl = `${server.base}/api/overdue?schoolId=${encodeURIComponent(school)}`;
     const analyticsUrl = `${server.base}/api/analytics/phase-durations`;
-    const board = JSON.parse(await probe(boardUrl, 'overdue board')) as { items?: unknown[] };
-    const analyticsBody = await probe(analyticsUrl, 'phase durations');
+    const board = JSON.parse(await probe(boardUrl, leaderToken, 'overdue board')) as { items?: unknown[] };
+    const analyticsBody = await probe(analyticsUrl, municipalityToken, 'phase durations');
     const analytics = JSON.parse(analyticsBody) as { phases?: { phase: string; cases: number; medianDays: number | null }[] };
     print(
       `answers: board ${board.items?.length ?? 0} items; analytics ${analyticsBody.length} bytes, ` +
@@ -304,7 +320,7 @@ async function main(): Promise<void> {
     const rows: Row[] = [
       {
         name: `GET /api/overdue?schoolId=${school} (HTTP)`,
-        summary: await measure(() => getOk(boardUrl), { warmup: boardWarmup, iterations: boardIterations }),
+        summary: await measure(() => getOk(boardUrl, leaderToken), { warmup: boardWarmup, iterations: boardIterations }),
         targetMs: TARGETS.boardP99Ms,
       },
       {
@@ -318,7 +334,7 @@ async function main(): Promise<void> {
       },
       {
         name: 'GET /api/analytics/phase-durations (HTTP)',
-        summary: await measure(() => getOk(analyticsUrl), { warmup: analyticsWarmup, iterations: analyticsIterations }),
+        summary: await measure(() => getOk(analyticsUrl, municipalityToken), { warmup: analyticsWarmup, iterations: analyticsIterations }),
         targetMs: TARGETS.analyticsP99Ms,
       },
       {

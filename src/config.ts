@@ -86,6 +86,28 @@ const envSchema = z.object({
     .default(10),
   /** Where people reach the service; case links in notices are built on it. */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** The OpenID Connect provider's public keys (its jwks_uri); unset: a signing key kept in DATA_DIR (local use). */
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** The `iss` every token must carry; required with AUTH_JWKS_URL. */
+  AUTH_ISSUER: z.string().min(1).max(300).optional(),
+  /** The `aud` every token must carry. */
+  AUTH_AUDIENCE: z.string().min(1).max(300).default('fravaersforloeb'),
+  /** Browser origins allowed to call the API (comma-separated); unset: none (CORS closed). */
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be a comma-separated list of http(s) origins' })))
+    .optional(),
+  /** Requests one caller may make per minute before getting 429. */
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(10, 'must be between 10 and 100000')
+    .max(100_000, 'must be between 10 and 100000')
+    .default(600),
+}).refine((env) => env.AUTH_JWKS_URL === undefined || env.AUTH_ISSUER !== undefined, {
+  path: ['AUTH_ISSUER'],
+  message: 'is required when AUTH_JWKS_URL is set (the issuer tokens must come from)',
 });
 
 /** Names of every environment variable this service reads. */
@@ -108,6 +130,22 @@ export interface AppConfig {
   notices: NoticeConfig;
   /** When "due soon" begins and when a late step goes to the leader; new cases keep theirs. */
   thresholds: { dueSoonSchoolDays: number; leaderAlertSchoolDays: number };
+  auth: AuthConfig;
+  security: SecurityConfig;
+}
+
+export interface AuthConfig {
+  /** Unset: tokens are signed by the key kept in DATA_DIR (`npm run token`). */
+  jwksUrl: string | undefined;
+  /** Unset with jwksUrl unset: the local issuer's name. */
+  issuer: string | undefined;
+  audience: string;
+}
+
+export interface SecurityConfig {
+  /** Browser origins allowed to call; empty: none. */
+  corsOrigins: string[];
+  requestsPerMinute: number;
 }
 
 export interface NoticeConfig {
@@ -160,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     thresholds: { dueSoonSchoolDays: e.DUE_SOON_SCHOOL_DAYS, leaderAlertSchoolDays: e.LEADER_ALERT_SCHOOL_DAYS },
+    auth: { jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE },
+    security: { corsOrigins: (e.CORS_ORIGINS ?? []).map((origin) => new URL(origin).origin), requestsPerMinute: e.RATE_LIMIT_PER_MINUTE },
     notices: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,

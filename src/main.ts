@@ -13,6 +13,7 @@ import { createCaseStore, openDatabase } from './db/index';
 import { noticeDispatcherWaker, startNoticeDispatcher } from './notices/dispatcher';
 import { noticeSetup } from './notices/setup';
 import { failStartup, onShutdownSignal } from './lifecycle';
+import { tokenVerifierFor } from './access';
 import { createLogger, errorFields, type Logger } from './logger';
 import { startDevServer } from './temporal/devServer';
 import { TASK_QUEUE } from './temporal/names';
@@ -119,11 +120,15 @@ async function main(): Promise<void> {
     // there is nothing for it to do: notices wait in the outbox.
     if (notices.mailer) await startNoticeDispatcher(client);
 
+    const tokens = await tokenVerifierFor(config.auth, config.dataDir);
     api.attach(
       createApp({
         client,
         store,
         db,
+        tokens,
+        security: config.security,
+        logError: (message, error) => logger.error(message, errorFields(error)),
         thresholds: config.thresholds,
         health: createHealthCheck({ client, store, isReady: () => worker.getState() === 'RUNNING' }),
       }),
@@ -139,6 +144,11 @@ async function main(): Promise<void> {
       dataDir: config.dataDir,
       ms: Date.now() - startedAt,
     });
+    if (config.auth.jwksUrl === undefined) {
+      logger.info('every /api request needs a bearer token; for local use: npm run token -- --role leader --school S1', {
+        signingKey: 'kept in DATA_DIR/keys',
+      });
+    }
   } catch (err) {
     // Stop what did start (dev server, DB) before reporting, so nothing is left running.
     await teardown.runAll().catch(() => undefined);

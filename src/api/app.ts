@@ -3,8 +3,13 @@
  * browsable rendering. Routes are thin; the use cases live in caseService.
  */
 import type { Client } from '@temporalio/client';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
+import { accessGuard, auditRouter, authenticate, createAuditLog, principalOf, type TokenVerifier } from '../access';
+import type { SecurityConfig } from '../config';
 import type { CaseStore, Database } from '../db/types';
 import { loadLetterTemplates, type LetterTemplates } from '../letters/loadTemplates';
 import { draftsRouter } from '../letters/routes';
@@ -29,11 +34,12 @@ import { readModelRouter } from './readModelRoutes';
 export interface AppDeps {
   client: Client;
   store: CaseStore;
-  /**
-   * The database the store writes to; the read-side routes (overdue board, monthly review,
-   * timeline, phase durations) query it. Without it those routes answer 503.
-   */
-  db?: Database;
+  /** The database the store writes to; the read side, settings and the audit log live there too. */
+  db: Database;
+  /** Checks the bearer token every /api request must carry. */
+  tokens: TokenVerifier;
+  /** CORS origins and the per-caller rate limit; default: CORS closed, 600 requests a minute. */
+  security?: Partial<SecurityConfig>;
   health: () => Promise<{ temporal: boolean; database: boolean }>;
   taskQueue?: string;
   workflowOptions?: CaseWorkflowOptions;
@@ -52,15 +58,25 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: '256kb' }));
+  app.use(helmet());
+  const corsOrigins = deps.security?.corsOrigins ?? [];
+  // Closed unless origins are configured: a browser on any other site gets no CORS headers.
+  app.use(
+    cors({
+      origin: corsOrigins.length > 0 ? corsOrigins : false,
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Accept', 'X-Namespace'],
+      exposedHeaders: ['Location', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
 
-  const calendarSettings = deps.db !== undefined ? createCalendarSettings(deps.db) : undefined;
+  const now = deps.now ?? (() => new Date());
+  const db = deps.db;
+  const calendarSettings = createCalendarSettings(db);
   const service = createCaseService({
     client: deps.client,
     store: deps.store,
-    ...(calendarSettings !== undefined
-      ? { calendarFor: (schoolId: string, openedOn: string) => calendarSettings.calendarForCase(schoolId, openedOn) }
-      : {}),
+    calendarFor: (schoolId: string, openedOn: string) => calendarSettings.calendarForCase(schoolId, openedOn),
     ...(deps.taskQueue !== undefined ? { taskQueue: deps.taskQueue } : {}),
     ...(deps.workflowOptions !== undefined ? { workflowOptions: deps.workflowOptions } : {}),
     ...(deps.thresholds !== undefined ? { thresholds: deps.thresholds } : {}),
@@ -83,47 +99,54 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument, { customSiteTitle: 'Fraværsforløb API' }));
 
-  if (deps.db !== undefined) {
-    const now = deps.now ?? (() => new Date());
-    const settings = createCalendarSettings(deps.db);
-    app.use(
-      '/api',
-      readModelRouter({
-        db: deps.db,
-        now,
-        calendarOf: (schoolId) => settings.calendarForCase(schoolId, danishDateOf(now())),
-        ...(deps.thresholds !== undefined ? { thresholds: deps.thresholds } : {}),
-      }),
-    );
-  } else {
-    app.use(['/api/overdue', '/api/reviews', '/api/analytics', '/api/cases/:caseId/timeline'], (_req, res) => {
-      sendProblem(res, { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the read model is not available in this process' });
-    });
-  }
+  // Everything under /api (and the codec endpoint) needs a valid bearer token and a row in the
+  // access table; every case an answer shows or changes is written to the audit log first.
+  const perMinute = deps.security?.requestsPerMinute ?? 600;
+  const tooMany = (_req: Request, res: Response) =>
+    sendProblem(res, { type: 'about:blank', title: 'Too many requests', status: 429, detail: `more than ${perMinute} requests a minute; wait and try again` });
+  const audit = createAuditLog(db);
+  app.use(
+    ['/api', '/codec'],
+    // Failed sign-ins per address, so tokens cannot be guessed at speed.
+    rateLimit({ windowMs: 60_000, limit: perMinute, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany }),
+    authenticate(deps.tokens),
+    rateLimit({
+      windowMs: 60_000,
+      limit: perMinute,
+      keyGenerator: (_req, res) => `${principalOf(res).role}:${principalOf(res).sub}`,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: tooMany,
+    }),
+    express.json({ limit: '256kb' }),
+    accessGuard({ db, audit, ...(deps.logError ? { logError: deps.logError } : {}) }),
+  );
+
+  app.use(
+    '/api',
+    readModelRouter({
+      db,
+      now,
+      calendarOf: (schoolId) => calendarSettings.calendarForCase(schoolId, danishDateOf(now())),
+      ...(deps.thresholds !== undefined ? { thresholds: deps.thresholds } : {}),
+    }),
+  );
   app.use('/api/cases', casesRouter(service));
-  if (calendarSettings !== undefined) {
-    app.use('/api/calendar', calendarRouter({ settings: calendarSettings, now: deps.now ?? (() => new Date()) }));
-  }
-  if (deps.db !== undefined) {
-    app.use('/api/resource-team', resourceTeamRouter({ team: createResourceTeam(deps.db), now: deps.now ?? (() => new Date()) }));
-  }
-  // Letter drafts are kept in the same database; without it their routes are not there.
-  if (deps.db !== undefined) app.use('/api', draftsRouter(createLetterDraftStore(deps.db)));
-  // The municipality's own letter templates are kept there too, over the shipped files.
-  if (deps.db !== undefined) {
-    app.use('/api', letterTemplatesRouter(createLetterTemplateStore(deps.db, deps.letterTemplates ?? loadLetterTemplates())));
-  }
-  // The contacts directory and the notice outbox live there too.
-  if (deps.db !== undefined) {
-    app.use(
-      '/api',
-      noticesRouter({
-        db: deps.db,
-        now: deps.now ?? (() => new Date()),
-        wakeDispatcher: noticeDispatcherWaker(deps.client, deps.noticeDispatcherWorkflowId),
-      }),
-    );
-  }
+  app.use('/api/calendar', calendarRouter({ settings: calendarSettings, now }));
+  app.use('/api/resource-team', resourceTeamRouter({ team: createResourceTeam(db), now }));
+  app.use('/api', draftsRouter(createLetterDraftStore(db)));
+  // The municipality's own letter templates, over the shipped files.
+  app.use('/api', letterTemplatesRouter(createLetterTemplateStore(db, deps.letterTemplates ?? loadLetterTemplates())));
+  // The contacts directory and the notice outbox.
+  app.use(
+    '/api',
+    noticesRouter({
+      db,
+      now,
+      wakeDispatcher: noticeDispatcherWaker(deps.client, deps.noticeDispatcherWorkflowId),
+    }),
+  );
+  app.use('/api', auditRouter(audit));
 
   app.use((_req, res) => {
     sendProblem(res, { type: 'about:blank', title: 'Not found', status: 404, detail: 'no route matches this path' });
@@ -143,6 +166,11 @@ export function createApp(deps: AppDeps): Express {
     }
     if (bodyParserType === 'entity.too.large') {
       return sendProblem(res, { type: 'about:blank', title: 'Payload too large', status: 413, detail: 'the body is larger than 256 kB' });
+    }
+    // Other refusals of the body parser (charset, encoding): a 4xx with no internal message.
+    const status = (error as { status?: unknown; expose?: unknown }).status;
+    if ((error as { expose?: unknown }).expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+      return sendProblem(res, { type: 'about:blank', title: 'Bad request', status, detail: 'the request body cannot be read' });
     }
     deps.logError?.('request failed', error);
     return sendProblem(res, { type: 'about:blank', title: 'Internal error', status: 500, detail: 'the request could not be completed' });

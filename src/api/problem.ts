@@ -28,6 +28,16 @@ export function problemFromDomainError(error: DomainError): Problem {
       return { type: `${PROBLEM_BASE}not-allowed-now`, title: 'Not possible in the current phase', status: 409, detail: error.detail };
     case 'not_configured':
       return { type: `${PROBLEM_BASE}not-configured`, title: 'Not set up yet', status: 409, detail: error.detail };
+    case 'unauthenticated':
+      return { type: `${PROBLEM_BASE}unauthenticated`, title: 'Not signed in', status: 401, detail: error.detail };
+    case 'forbidden':
+      return {
+        type: `${PROBLEM_BASE}forbidden`,
+        title: 'Not allowed for your role',
+        status: 403,
+        detail: error.detail,
+        ...(error.errors.length > 0 ? { errors: error.errors } : {}),
+      };
     case 'rule_violated':
       return { type: `${PROBLEM_BASE}rule-violated`, title: 'A domain rule is broken', status: 422, detail: error.detail, errors: error.errors };
   }

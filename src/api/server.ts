@@ -9,7 +9,8 @@ import { ConfigError, loadConfig } from '../config';
 import { createCaseStore, openDatabase } from '../db/index';
 import type { CaseStore } from '../db/types';
 import { failStartup, isMainModule, onShutdownSignal } from '../lifecycle';
-import { createLogger, type Logger } from '../logger';
+import { tokenVerifierFor } from '../access';
+import { createLogger, errorFields, type Logger } from '../logger';
 import { createApp } from './app';
 
 export interface HealthStatus {
@@ -146,7 +147,19 @@ async function runApiProcess(): Promise<void> {
     const connection = await Connection.connect({ address: config.temporalAddress });
     const client = new Client({ connection, namespace: config.temporalNamespace });
     const store = createCaseStore(db);
-    api.attach(createApp({ client, store, db, thresholds: config.thresholds, health: createHealthCheck({ client, store }) }));
+    const tokens = await tokenVerifierFor(config.auth, config.dataDir);
+    api.attach(
+      createApp({
+        client,
+        store,
+        db,
+        tokens,
+        security: config.security,
+        thresholds: config.thresholds,
+        health: createHealthCheck({ client, store }),
+        logError: (message, error) => logger.error(message, errorFields(error)),
+      }),
+    );
     logger.info('API ready', { url: api.url, docs: api.docsUrl });
 
     onShutdownSignal(logger, async () => {

@@ -229,6 +229,38 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'the audit log of every look at a case',
+    sql: `
+      -- Who read or changed which case, when, through which route. Append-only: the triggers
+      -- below refuse any change, so not even a bug in this service can rewrite what happened.
+      CREATE TABLE audit_log (
+        audit_id  bigserial   PRIMARY KEY,
+        at        timestamptz NOT NULL DEFAULT now(),
+        actor     text        NOT NULL,
+        role      text        NOT NULL,
+        case_id   text        COLLATE "C",
+        school_id text        COLLATE "C",
+        action    text        NOT NULL CHECK (action IN ('read', 'write')),
+        method    text        NOT NULL,
+        route     text        NOT NULL,
+        status    integer     NOT NULL
+      );
+      CREATE INDEX audit_log_case_idx ON audit_log (case_id, audit_id DESC) WHERE case_id IS NOT NULL;
+      CREATE INDEX audit_log_actor_idx ON audit_log (actor, audit_id DESC);
+
+      CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'the audit log is append-only';
+      END
+      $$;
+      CREATE TRIGGER audit_log_no_update_or_delete BEFORE UPDATE OR DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
+      CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

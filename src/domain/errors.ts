@@ -14,7 +14,9 @@ export type DomainError =
   | { code: 'step_not_found'; detail: string }
   | { code: 'not_allowed_now'; detail: string }
   | { code: 'rule_violated'; detail: string; errors: FieldProblem[] }
-  | { code: 'not_configured'; detail: string };
+  | { code: 'not_configured'; detail: string }
+  | { code: 'unauthenticated'; detail: string }
+  | { code: 'forbidden'; detail: string; errors: FieldProblem[] };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -27,7 +29,9 @@ export function isDomainError(value: unknown): value is DomainError {
     code === 'step_not_found' ||
     code === 'not_allowed_now' ||
     code === 'rule_violated' ||
-    code === 'not_configured'
+    code === 'not_configured' ||
+    code === 'unauthenticated' ||
+    code === 'forbidden'
   );
 }
 

@@ -3,7 +3,8 @@
  * server and PGlite in DATA_DIR). A case opened before a restart is still there, and still moving,
  * after it; Ctrl-C leaves no process behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,15 @@ async function startService(dataDir: string): Promise<Running> {
   return { child, apiUrl, output, exited };
 }
 
+/** `npm run token` as a newcomer runs it, against the same DATA_DIR as the service. */
+async function localToken(dataDir: string, args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATA_DIR: dataDir },
+  });
+  return stdout.trim();
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -85,17 +95,21 @@ describe('npm start on embedded defaults', () => {
     const health = await fetch(`${running.apiUrl}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', temporal: 'ok', database: 'ok' });
+    expect((await fetch(`${running.apiUrl}/api/cases?schoolId=S-E2E`)).status, 'no token, no cases').toBe(401);
 
+    // Signed by the key the service keeps in DATA_DIR: still valid after the restart below.
+    const token = await localToken(dataDir, ['--role', 'tovholder', '--school', 'S-E2E', '--sub', 'tovholder-e2e']);
+    const auth = { authorization: `Bearer ${token}` };
     const opened = await fetch(`${running.apiUrl}/api/cases`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify(openBody),
     });
     expect(opened.status).toBe(201);
     const { caseId } = (await opened.json()) as { caseId: string };
     const done = await fetch(`${running.apiUrl}/api/cases/${caseId}/steps/pupil_conversation/complete`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: '{}',
     });
     expect(done.status).toBe(200);
@@ -113,7 +127,7 @@ describe('npm start on embedded defaults', () => {
     expect(processAlive(Number(devServerPid))).toBe(false);
 
     running = await startService(dataDir);
-    const after = await fetch(`${running.apiUrl}/api/cases/${caseId}`);
+    const after = await fetch(`${running.apiUrl}/api/cases/${caseId}`, { headers: auth });
     expect(after.status).toBe(200);
     const view = (await after.json()) as { steps: { stepId: string; status: string }[] };
     expect(view.steps.find((step) => step.stepId === 'pupil_conversation')?.status).toBe('done');
@@ -121,11 +135,11 @@ describe('npm start on embedded defaults', () => {
     // The workflow survived too: it still takes the tovholder's next action.
     const next = await fetch(`${running.apiUrl}/api/cases/${caseId}/steps/parent_conversation/complete`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: '{}',
     });
     expect(next.status).toBe(200);
-    const listed = (await (await fetch(`${running.apiUrl}/api/cases?schoolId=S-E2E`)).json()) as { items: unknown[] };
+    const listed = (await (await fetch(`${running.apiUrl}/api/cases?schoolId=S-E2E`, { headers: auth })).json()) as { items: unknown[] };
     expect(listed.items).toHaveLength(1);
 
     running.child.kill('SIGINT');

@@ -3,6 +3,7 @@
  * drafts routes are mounted), the run-wide Temporal dev server, and a real worker whose
  * activities draft letters into that same database.
  */
+import { routeTokens, testTokenVerifier } from '../support/tokens';
 import { createActivities } from '../../src/activities';
 import { createApp } from '../../src/api/app';
 import { createHealthCheck } from '../../src/api/server';
@@ -31,7 +32,14 @@ export async function startLettersApi(temporal: TestTemporal, kind: DatabaseKind
       activities: createActivities({ store, db: database.db, letterTemplates: loadLetterTemplates() }),
       taskQueue,
     });
-    const app = createApp({ client: temporal.client, store, db: database.db, health: createHealthCheck({ client: temporal.client, store }), taskQueue });
+    const app = createApp({
+      client: temporal.client,
+      store,
+      db: database.db,
+      tokens: await testTokenVerifier(),
+      health: createHealthCheck({ client: temporal.client, store }),
+      taskQueue,
+    });
     listening = await listen(app);
   } catch (error) {
     await worker?.stop().catch(() => undefined);
@@ -41,7 +49,7 @@ export async function startLettersApi(temporal: TestTemporal, kind: DatabaseKind
   const running = listening;
   const started = worker;
   return {
-    http: new HttpClient(running.baseUrl),
+    http: new HttpClient(running.baseUrl, routeTokens()),
     database,
     async close() {
       try {

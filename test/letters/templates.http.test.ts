@@ -74,10 +74,7 @@ describe.each(DATABASE_KINDS)('letter templates set through the API, on %s', (ki
 
   const path = (letterKind: string) => `/api/letter-templates/${letterKind}`;
   const remove = async (target: string): Promise<Answer> => {
-    const res = await fetch(`${running.http.baseUrl}${target}`, { method: 'DELETE' });
-    const text = await res.text();
-    const contentType = res.headers.get('content-type') ?? '';
-    return { status: res.status, headers: res.headers, contentType, body: /json/.test(contentType) ? JSON.parse(text) : text, text };
+    return running.http.delete(target);
   };
 
   function expectTemplate(answer: Answer): LetterTemplateView {

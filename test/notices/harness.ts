@@ -4,6 +4,7 @@
  * notice dispatcher workflow (its own workflow id, so test files sharing the server do not meet),
  * and mail through the given SMTP server. The dispatcher's clock is the test's.
  */
+import { routeTokens, testTokenVerifier } from '../support/tokens';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../src/activities';
@@ -74,6 +75,7 @@ export async function startNoticesApi(temporal: TestTemporal, kind: DatabaseKind
       client: temporal.client,
       store,
       db: database.db,
+      tokens: await testTokenVerifier(),
       health: createHealthCheck({ client: temporal.client, store }),
       taskQueue,
       noticeDispatcherWorkflowId: dispatcherId,
@@ -89,9 +91,10 @@ export async function startNoticesApi(temporal: TestTemporal, kind: DatabaseKind
   }
   const running = listening;
   const started = worker;
+  const bearer = routeTokens();
   const dispatcher = temporal.client.workflow.getHandle<typeof noticeDispatcherWorkflow>(dispatcherId);
   return {
-    http: new HttpClient(running.baseUrl),
+    http: new HttpClient(running.baseUrl, bearer),
     database,
     dispatcherId,
     dispatcher,
@@ -99,7 +102,7 @@ export async function startNoticesApi(temporal: TestTemporal, kind: DatabaseKind
     async put(path, body, raw) {
       const res = await fetch(`${running.baseUrl}${path}`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await bearer('PUT', path)}` },
         body: raw ?? JSON.stringify(body),
       });
       const text = await res.text();

@@ -3,6 +3,7 @@
  * on PGlite and on the PostgreSQL server. Every expected figure is worked out by hand below.
  * Today is Wednesday 2026-11-18; school days are Monday to Friday.
  */
+import { tokenFor } from '../support/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseTimeline as caseTimelineSchema, monthlyReview as monthlyReviewSchema, overdueBoard as overdueBoardSchema, phaseDurations as phaseDurationsSchema } from '../../src/domain/readModelSchemas';
 import type { CaseView } from '../../src/domain/schemas';
@@ -345,7 +346,7 @@ describe.each(DATABASE_KINDS)('the read side on %s', (kind) => {
       expect(answer.contentType).toMatch(/^text\/csv; charset=utf-8/);
       expect(answer.headers.get('content-disposition')).toBe('attachment; filename="phase-durations.csv"');
       expect(answer.headers.get('vary')).toMatch(/accept/i);
-      const bytes = new Uint8Array(await (await fetch(`${api.http.baseUrl}${path}`, { headers: { accept: 'text/csv' } })).arrayBuffer());
+      const bytes = new Uint8Array(await (await fetch(`${api.http.baseUrl}${path}`, { headers: { accept: 'text/csv', authorization: `Bearer ${await tokenFor({ role: 'municipality' })}` } })).arrayBuffer());
       expect([...bytes.slice(0, 3)], 'UTF-8 byte order mark').toEqual([0xef, 0xbb, 0xbf]);
       // fetch's text() decodes UTF-8 and drops the byte order mark, as a spreadsheet does.
       expect(answer.text).toMatch(/\r\n$/);

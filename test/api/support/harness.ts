@@ -7,6 +7,7 @@
  *   afterAll(async () => { await api?.close(); await temporal?.close(); });
  *   const res = await api.http.post('/api/cases', openCaseBody({ schoolId }));
  */
+import { routeTokens, testTokenVerifier } from '../../support/tokens';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createActivities } from '../../../src/activities';
@@ -75,6 +76,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       client: temporal.client,
       store,
       db: database.db,
+      tokens: await testTokenVerifier(),
       health: options.health ? options.health(store) : createHealthCheck({ client: temporal.client, store }),
       taskQueue,
     });
@@ -89,7 +91,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   return {
     kind,
     baseUrl,
-    http: new HttpClient(baseUrl),
+    http: new HttpClient(baseUrl, routeTokens()),
     store,
     database,
     taskQueue,

@@ -16,8 +16,23 @@ export interface PostOptions {
   headers?: Record<string, string>;
 }
 
+/** The bearer token a request carries, by method and path; undefined: none. */
+export type BearerFor = (method: string, path: string) => Promise<string | undefined> | string | undefined;
+
 export class HttpClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly bearerFor?: BearerFor,
+  ) {}
+
+  /** The same API, every request carrying this token (or none). */
+  withToken(token: string | undefined): HttpClient {
+    return new HttpClient(this.baseUrl, () => token);
+  }
+
+  async delete<T = unknown>(path: string): Promise<Answer<T>> {
+    return this.send<T>(path, { method: 'DELETE' });
+  }
 
   async get<T = unknown>(path: string, headers: Record<string, string> = {}): Promise<Answer<T>> {
     return this.send<T>(path, { method: 'GET', headers });
@@ -41,7 +56,12 @@ export class HttpClient {
   }
 
   private async send<T>(path: string, init: RequestInit): Promise<Answer<T>> {
-    const res = await fetch(`${this.baseUrl}${path}`, init);
+    const headers = new Headers(init.headers);
+    if (!headers.has('authorization')) {
+      const token = await this.bearerFor?.(init.method ?? 'GET', path);
+      if (token !== undefined) headers.set('authorization', `Bearer ${token}`);
+    }
+    const res = await fetch(`${this.baseUrl}${path}`, { ...init, headers });
     const text = await res.text();
     const contentType = res.headers.get('content-type') ?? '';
     const isJson = /^application\/(?:[\w.+-]+\+)?json\b/.test(contentType);

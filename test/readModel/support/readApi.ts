@@ -3,6 +3,7 @@
  * given kind. With `worker: true` a real worker runs the case workflows on its own task queue;
  * `now` fixes the app's clock (the read side's "today").
  */
+import { routeTokens, testTokenVerifier } from '../../support/tokens';
 import { createActivities } from '../../../src/activities';
 import { createApp } from '../../../src/api/app';
 import { createCaseStore } from '../../../src/db';
@@ -41,6 +42,7 @@ export async function startReadApi(options: StartReadApiOptions): Promise<ReadAp
       client: options.temporal.client,
       store,
       db: database.db,
+      tokens: await testTokenVerifier(),
       health: () => Promise.resolve({ temporal: true, database: true }),
       taskQueue,
       ...(options.now !== undefined ? { now: options.now } : {}),
@@ -53,7 +55,7 @@ export async function startReadApi(options: StartReadApiOptions): Promise<ReadAp
   }
   const running = listening;
   return {
-    http: new HttpClient(running.baseUrl),
+    http: new HttpClient(running.baseUrl, routeTokens()),
     db: database.db,
     store,
     database,

@@ -1,0 +1,56 @@
+/**
+ * Who may do what: the one access table. Each capability lists the roles that have it and how
+ * far each reaches. A role missing from a row has no such capability at all.
+ *
+ *  - `any`: whatever school (nothing personal is involved).
+ *  - `school`: the caller's own schools.
+ *  - `all_schools`: only a caller bound to every school (`*`), for municipality-wide settings.
+ *  - `coordinated`: cases at the caller's schools whose tovholder is the caller.
+ *  - `escalated`: cases at the caller's schools that have been escalated (level 1 or more).
+ */
+import type { Role } from './principal';
+
+export type Reach = 'any' | 'school' | 'all_schools' | 'coordinated' | 'escalated';
+
+export const CAPABILITIES = [
+  'open_case',
+  'list_cases',
+  'read_case',
+  'act_on_case',
+  'read_overdue_board',
+  'read_monthly_review',
+  'read_resource_team_agenda',
+  'read_analytics',
+  'read_calendar',
+  'read_letter_templates',
+  'read_school_contacts',
+  'manage_settings',
+  'manage_municipality_settings',
+  'read_notifications',
+  'read_audit_log',
+  'decode_payloads',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const ACCESS_TABLE: Readonly<Record<Capability, Readonly<Partial<Record<Role, Reach>>>>> = {
+  open_case: { tovholder: 'coordinated', leader: 'school' },
+  list_cases: { tovholder: 'school', leader: 'school' },
+  read_case: { tovholder: 'school', leader: 'school', resource_team: 'escalated' },
+  act_on_case: { tovholder: 'coordinated', leader: 'school' },
+  read_overdue_board: { tovholder: 'school', leader: 'school' },
+  read_monthly_review: { leader: 'school' },
+  read_resource_team_agenda: { leader: 'school', resource_team: 'school' },
+  read_analytics: { municipality: 'school' },
+  read_calendar: { tovholder: 'any', leader: 'any', resource_team: 'any', municipality: 'any', admin: 'any' },
+  read_letter_templates: { tovholder: 'any', leader: 'any', admin: 'any' },
+  read_school_contacts: { leader: 'school', admin: 'school' },
+  manage_settings: { admin: 'school' },
+  manage_municipality_settings: { admin: 'all_schools' },
+  read_notifications: { admin: 'school' },
+  read_audit_log: { admin: 'school' },
+  decode_payloads: { admin: 'all_schools' },
+};
+
+export function reachOf(role: Role, capability: Capability): Reach | undefined {
+  return ACCESS_TABLE[capability][role];
+}

@@ -1,0 +1,151 @@
+/**
+ * Bearer tokens: JWTs verified against the issuer's public keys. A municipality's OpenID Connect
+ * provider publishes them as a JWKS (AUTH_JWKS_URL); for the embedded default, one signing key is
+ * made and kept in DATA_DIR, and `npm run token` signs tokens with it for local use.
+ */
+import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { principalClaims, principalFrom, type Principal, type Role } from './principal';
+
+/** Asymmetric algorithms only: a token signed with a shared secret is never accepted. */
+const ACCEPTED_ALGORITHMS = ['ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'EdDSA'];
+const LOCAL_ALGORITHM = 'ES256';
+export const LOCAL_ISSUER = 'fravaersforloeb-local';
+export const DEFAULT_AUDIENCE = 'fravaersforloeb';
+
+export type TokenRejection = 'missing' | 'malformed' | 'expired' | 'bad_signature' | 'wrong_issuer' | 'wrong_audience' | 'bad_claims';
+
+export class TokenRejected extends Error {
+  constructor(readonly reason: TokenRejection) {
+    super(`token rejected: ${reason}`);
+    this.name = 'TokenRejected';
+  }
+}
+
+export interface TokenVerifier {
+  /** The caller the token names, or TokenRejected saying why not. */
+  verify(token: string): Promise<Principal>;
+}
+
+export interface VerifierOptions {
+  keys: JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
+}
+
+export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
+  return {
+    async verify(token) {
+      let payload: unknown;
+      try {
+        ({ payload } = await jwtVerify(token, options.keys, {
+          issuer: options.issuer,
+          audience: options.audience,
+          algorithms: ACCEPTED_ALGORITHMS,
+          requiredClaims: ['exp', 'sub'],
+          clockTolerance: 30,
+        }));
+      } catch (error) {
+        throw new TokenRejected(rejectionOf(error));
+      }
+      const claims = principalClaims.safeParse(payload);
+      if (!claims.success) throw new TokenRejected('bad_claims');
+      return principalFrom(claims.data);
+    },
+  };
+}
+
+function rejectionOf(error: unknown): TokenRejection {
+  if (error instanceof joseErrors.JWTExpired) return 'expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return 'wrong_audience';
+    if (error.claim === 'iss') return 'wrong_issuer';
+    return 'bad_claims';
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey) return 'bad_signature';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'bad_signature';
+  return 'malformed';
+}
+
+/** Keys published by an OpenID Connect provider (its `jwks_uri`); fetched and cached by jose. */
+export function remoteKeys(jwksUrl: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(jwksUrl));
+}
+
+export function localKeys(publicKeys: JSONWebKeySet): JWTVerifyGetKey {
+  return createLocalJWKSet(publicKeys);
+}
+
+/** A signing key pair as JWKs; the private one never leaves DATA_DIR. */
+export interface SigningKey {
+  readonly kid: string;
+  readonly privateJwk: JWK;
+  readonly publicJwk: JWK;
+}
+
+export async function generateSigningKey(kid = `local-${Date.now().toString(36)}`): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(LOCAL_ALGORITHM, { extractable: true });
+  const meta = { kid, alg: LOCAL_ALGORITHM, use: 'sig' };
+  return { kid, privateJwk: { ...(await exportJWK(privateKey)), ...meta }, publicJwk: { ...(await exportJWK(publicKey)), ...meta } };
+}
+
+export function signingKeyPath(dataDir: string): string {
+  return path.join(dataDir, 'keys', 'token-signing-key.json');
+}
+
+/** The embedded default's signing key: read from DATA_DIR, or made and kept there (owner-only) the first time. */
+export async function localSigningKey(dataDir: string): Promise<SigningKey> {
+  const file = signingKeyPath(dataDir);
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as SigningKey;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = await generateSigningKey();
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  // 'wx': two processes starting at once must not both write; the loser reads the winner's key.
+  try {
+    await writeFile(file, JSON.stringify(key), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return JSON.parse(await readFile(file, 'utf8')) as SigningKey;
+    throw error;
+  }
+  await chmod(file, 0o600);
+  return key;
+}
+
+export interface TokenRequest {
+  sub: string;
+  role: Role;
+  schools: readonly string[];
+  issuer: string;
+  audience: string;
+  /** Default 8 hours: a working day. */
+  expiresInSeconds?: number;
+}
+
+export async function signToken(key: SigningKey, request: TokenRequest): Promise<string> {
+  const privateKey = await importJWK(key.privateJwk, LOCAL_ALGORITHM);
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ role: request.role, schools: [...request.schools] })
+    .setProtectedHeader({ alg: LOCAL_ALGORITHM, kid: key.kid, typ: 'JWT' })
+    .setSubject(request.sub)
+    .setIssuer(request.issuer)
+    .setAudience(request.audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + (request.expiresInSeconds ?? 8 * 3600))
+    .sign(privateKey);
+}

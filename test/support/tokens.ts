@@ -1,0 +1,71 @@
+/**
+ * Bearer tokens for tests: one signing key per test process, a verifier that trusts it, and
+ * tokens for any role. The verifier is the service's own (src/access/tokens.ts); only the key is
+ * made here instead of being read from DATA_DIR.
+ */
+import {
+  createTokenVerifier,
+  DEFAULT_AUDIENCE,
+  generateSigningKey,
+  LOCAL_ISSUER,
+  localKeys,
+  signToken,
+  type Role,
+  type SigningKey,
+  type TokenVerifier,
+} from '../../src/access';
+
+let key: Promise<SigningKey> | undefined;
+const signingKey = () => (key ??= generateSigningKey('test-key'));
+
+export async function testTokenVerifier(): Promise<TokenVerifier> {
+  const { publicJwk } = await signingKey();
+  return createTokenVerifier({ keys: localKeys({ keys: [publicJwk] }), issuer: LOCAL_ISSUER, audience: DEFAULT_AUDIENCE });
+}
+
+export interface TestIdentity {
+  role: Role;
+  /** Default: every school. */
+  schools?: readonly string[];
+  /** Default: `<role>-test`. */
+  sub?: string;
+  expiresInSeconds?: number;
+}
+
+export async function tokenFor(identity: TestIdentity): Promise<string> {
+  return signToken(await signingKey(), {
+    sub: identity.sub ?? `${identity.role}-test`,
+    role: identity.role,
+    schools: identity.schools ?? ['*'],
+    issuer: LOCAL_ISSUER,
+    audience: DEFAULT_AUDIENCE,
+    ...(identity.expiresInSeconds !== undefined ? { expiresInSeconds: identity.expiresInSeconds } : {}),
+  });
+}
+
+/**
+ * Who the feature tests act as, by route: the municipality for analytics, an admin for settings,
+ * notifications and the audit log, otherwise a leader of every school (who may read and act on
+ * every case). The access rules themselves are tested role by role in test/access.
+ */
+export function roleForRoute(method: string, path: string): Role {
+  const route = path.split('?')[0] ?? path;
+  if (route.startsWith('/api/analytics')) return 'municipality';
+  if (route.startsWith('/api/notifications') || route.startsWith('/api/audit') || route.startsWith('/codec')) return 'admin';
+  if (method !== 'GET' && /^\/api\/(calendar\/school-holidays|letter-templates|schools\/[^/]+\/contacts|resource-team\/rhythm)/.test(route)) return 'admin';
+  return 'leader';
+}
+
+/** A bearer header per route for HttpClient (see roleForRoute). */
+export function routeTokens(): (method: string, path: string) => Promise<string> {
+  const byRole = new Map<Role, string>();
+  return async (method, path) => {
+    const role = roleForRoute(method, path);
+    let token = byRole.get(role);
+    if (token === undefined) {
+      token = await tokenFor({ role });
+      byRole.set(role, token);
+    }
+    return token;
+  };
+}
