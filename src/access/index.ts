@@ -18,3 +18,4 @@ export { tokenVerifierFor } from './setup';
 export { authenticate, accessGuard, principalOf } from './guard';
 export { createAuditLog, auditQuery, auditList, type AuditLog } from './auditLog';
 export { auditRouter } from './auditRoutes';
+export { accessTableMarkdown } from './describe';

@@ -108,7 +108,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     ['/api', '/codec'],
     // Failed sign-ins per address, so tokens cannot be guessed at speed.
-    rateLimit({ windowMs: 60_000, limit: perMinute, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany }),
+    rateLimit({
+      windowMs: 60_000,
+      limit: perMinute,
+      skipSuccessfulRequests: true,
+      // Only refused sign-ins count: behind a proxy every caller shares one address.
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: tooMany,
+    }),
     authenticate(deps.tokens),
     rateLimit({
       windowMs: 60_000,

@@ -37,6 +37,7 @@ export async function startLettersApi(temporal: TestTemporal, kind: DatabaseKind
       store,
       db: database.db,
       tokens: await testTokenVerifier(),
+      security: { requestsPerMinute: 100_000 },
       health: createHealthCheck({ client: temporal.client, store }),
       taskQueue,
     });

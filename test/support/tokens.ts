@@ -30,6 +30,9 @@ export interface TestIdentity {
   /** Default: `<role>-test`. */
   sub?: string;
   expiresInSeconds?: number;
+  /** Default: the service's own. */
+  issuer?: string;
+  audience?: string;
 }
 
 export async function tokenFor(identity: TestIdentity): Promise<string> {
@@ -37,8 +40,8 @@ export async function tokenFor(identity: TestIdentity): Promise<string> {
     sub: identity.sub ?? `${identity.role}-test`,
     role: identity.role,
     schools: identity.schools ?? ['*'],
-    issuer: LOCAL_ISSUER,
-    audience: DEFAULT_AUDIENCE,
+    issuer: identity.issuer ?? LOCAL_ISSUER,
+    audience: identity.audience ?? DEFAULT_AUDIENCE,
     ...(identity.expiresInSeconds !== undefined ? { expiresInSeconds: identity.expiresInSeconds } : {}),
   });
 }

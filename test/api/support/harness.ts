@@ -41,6 +41,8 @@ export interface StartApiOptions {
   health?: (store: CaseStore) => AppDeps['health'];
   /** Default true; an app that only serves documents and health needs no worker. */
   worker?: boolean;
+  /** CORS origins and rate limit; default: CORS closed and a limit no test reaches. */
+  security?: AppDeps['security'];
 }
 
 /** Listens on port 0 and answers once the port is known. */
@@ -77,6 +79,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       store,
       db: database.db,
       tokens: await testTokenVerifier(),
+      security: options.security ?? { requestsPerMinute: 100_000 },
       health: options.health ? options.health(store) : createHealthCheck({ client: temporal.client, store }),
       taskQueue,
     });

@@ -43,6 +43,7 @@ export async function startReadApi(options: StartReadApiOptions): Promise<ReadAp
       store,
       db: database.db,
       tokens: await testTokenVerifier(),
+      security: { requestsPerMinute: 100_000 },
       health: () => Promise.resolve({ temporal: true, database: true }),
       taskQueue,
       ...(options.now !== undefined ? { now: options.now } : {}),
