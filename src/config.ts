@@ -177,7 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
-      const name = issue.path.join('.') || '(environment)';
+      // The variable itself, not a position inside its value (CORS_ORIGINS is a list).
+      const name = issue.path[0] !== undefined ? String(issue.path[0]) : '(environment)';
       // The value is echoed only for non-secret variables: the URLs may hold a password.
       const shown = name in present && !SECRET_VARS.includes(name) ? ` (got "${present[name]}")` : '';
       return `  ${name}: ${issue.message}${shown}`;

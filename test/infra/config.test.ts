@@ -52,6 +52,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));
   });
 
+  it('when nothing about access is set, then tokens are checked against the local key and CORS is closed', () => {
+    const config = loadConfig({});
+    expect(config.auth).toEqual({ jwksUrl: undefined, issuer: undefined, audience: 'fravaersforloeb' });
+    expect(config.security).toEqual({ corsOrigins: [], requestsPerMinute: 600 });
+  });
+
+  it('when an OpenID Connect provider is set, then its issuer is required, and origins are read as a list', () => {
+    expect(() => loadConfig({ AUTH_JWKS_URL: 'https://idp.kommune.dk/jwks' })).toThrow(/AUTH_ISSUER: is required when AUTH_JWKS_URL is set/);
+    const config = loadConfig({
+      AUTH_JWKS_URL: 'https://idp.kommune.dk/jwks',
+      AUTH_ISSUER: 'https://idp.kommune.dk',
+      CORS_ORIGINS: 'https://portal.kommune.dk, https://skole.kommune.dk/',
+      RATE_LIMIT_PER_MINUTE: '120',
+    });
+    expect(config.auth).toEqual({ jwksUrl: 'https://idp.kommune.dk/jwks', issuer: 'https://idp.kommune.dk', audience: 'fravaersforloeb' });
+    expect(config.security).toEqual({ corsOrigins: ['https://portal.kommune.dk', 'https://skole.kommune.dk'], requestsPerMinute: 120 });
+    expect(() => loadConfig({ CORS_ORIGINS: 'portal.kommune.dk' })).toThrow(/CORS_ORIGINS: must be a comma-separated list of http\(s\) origins/);
+  });
+
   it('never echoes DATABASE_URL, which may hold a password', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://user:secret@db/x' })).toThrow(/^(?![\s\S]*secret)/);
   });
