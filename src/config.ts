@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from './logger';
+import { KeyringError, parsePayloadKeys, type Keyring } from './temporal/keyring';
 
 /** 0 means "any free port" (handy for tests and for running several copies side by side). */
 const port = z.coerce
@@ -86,6 +87,22 @@ const envSchema = z.object({
     .default(10),
   /** Where people reach the service; case links in notices are built on it. */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /**
+   * The keys Temporal payloads are encrypted with: `keyId:base64-of-32-bytes`, comma-separated;
+   * the first encrypts, the rest only decrypt (rotation). Unset: one key kept in DATA_DIR/keys.
+   */
+  PAYLOAD_KEYS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parsePayloadKeys(text);
+      } catch (error) {
+        // KeyringError messages name entries and key ids, never key material.
+        ctx.addIssue({ code: 'custom', message: error instanceof KeyringError ? error.message : 'must be keyId:base64-key,…' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
 
 /** Names of every environment variable this service reads. */
@@ -108,6 +125,11 @@ export interface AppConfig {
   notices: NoticeConfig;
   /** When "due soon" begins and when a late step goes to the leader; new cases keep theirs. */
   thresholds: { dueSoonSchoolDays: number; leaderAlertSchoolDays: number };
+  /**
+   * The payload encryption keys from PAYLOAD_KEYS, the current one first. Unset: the key file in
+   * `dataDir` (src/temporal/keyFile.ts: loadKeyring). Holds key material; prints as key ids only.
+   */
+  payloadKeys: Keyring | undefined;
 }
 
 export interface NoticeConfig {
@@ -121,8 +143,8 @@ export interface NoticeConfig {
   publicBaseUrl: string | undefined;
 }
 
-/** Variables whose values may hold a password: never echoed. */
-const SECRET_VARS: readonly string[] = ['DATABASE_URL', 'SMTP_URL'];
+/** Variables whose values may hold a password or a key: never echoed. */
+const SECRET_VARS: readonly string[] = ['DATABASE_URL', 'SMTP_URL', 'PAYLOAD_KEYS'];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -140,7 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.') || '(environment)';
-      // The value is echoed only for non-secret variables: the URLs may hold a password.
+      // The value is echoed only for non-secret variables: the URLs may hold a password, PAYLOAD_KEYS keys.
       const shown = name in present && !SECRET_VARS.includes(name) ? ` (got "${present[name]}")` : '';
       return `  ${name}: ${issue.message}${shown}`;
     });
@@ -160,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     thresholds: { dueSoonSchoolDays: e.DUE_SOON_SCHOOL_DAYS, leaderAlertSchoolDays: e.LEADER_ALERT_SCHOOL_DAYS },
+    payloadKeys: e.PAYLOAD_KEYS,
     notices: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,
