@@ -14,7 +14,9 @@ import { noticeDispatcherWaker, startNoticeDispatcher } from './notices/dispatch
 import { noticeSetup } from './notices/setup';
 import { failStartup, onShutdownSignal } from './lifecycle';
 import { createLogger, errorFields, type Logger } from './logger';
+import { caseDataConverter } from './temporal/dataConverter';
 import { startDevServer } from './temporal/devServer';
+import { keyringLogFields, loadKeyring } from './temporal/keyFile';
 import { TASK_QUEUE } from './temporal/names';
 import { createCaseWorker, installTemporalRuntime } from './worker';
 
@@ -63,6 +65,12 @@ async function main(): Promise<void> {
     installTemporalRuntime(logger);
     onShutdownSignal(logger, () => teardown.runAll());
 
+    // Everything Temporal stores about a case is encrypted with these keys (src/temporal).
+    const keys = await loadKeyring(config);
+    if (keys.tightened) logger.warn('payload key file was readable by others; narrowed it to owner-only', { file: keys.source });
+    logger.info('payload encryption', keyringLogFields(keys));
+    const dataConverter = caseDataConverter(keys.keyring);
+
     // Listen first: until everything below is ready, every request (and /health) gets 503.
     const api = await startApi({ port: config.port, logger });
     teardown.addFirst('api', () => api.close());
@@ -76,6 +84,8 @@ async function main(): Promise<void> {
         port: config.temporalPort,
         uiPort: config.temporalUiPort,
         cliPath: config.temporalCliPath,
+        // The UI shows encrypted payloads; it can decode them through the API's codec endpoint.
+        uiCodecEndpoint: `${api.url}/codec`,
         logger,
       });
       teardown.add('temporal dev server', () => devServer.stop());
@@ -92,7 +102,7 @@ async function main(): Promise<void> {
     teardown.add('worker connection', () => nativeConnection.close());
     const connection = await Connection.connect({ address: temporalAddress });
     teardown.add('client connection', () => connection.close());
-    const client = new Client({ connection, namespace: config.temporalNamespace });
+    const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
 
     const notices = noticeSetup(config.notices, { logger, wakeDispatcher: noticeDispatcherWaker(client), fallbackBaseUrl: api.url });
     if (notices.mailer) {
@@ -104,6 +114,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: config.temporalNamespace,
       activities: createActivities({ store, db, notices: notices.options }),
+      dataConverter,
     });
     const running = worker.run();
     teardown.add('worker', async () => {

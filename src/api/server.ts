@@ -10,6 +10,8 @@ import { createCaseStore, openDatabase } from '../db/index';
 import type { CaseStore } from '../db/types';
 import { failStartup, isMainModule, onShutdownSignal } from '../lifecycle';
 import { createLogger, type Logger } from '../logger';
+import { caseDataConverter } from '../temporal/dataConverter';
+import { loadKeyring } from '../temporal/keyFile';
 import { createApp } from './app';
 
 export interface HealthStatus {
@@ -136,6 +138,7 @@ async function runApiProcess(): Promise<void> {
     if (!config.temporalAddress) {
       throw new ConfigError('TEMPORAL_ADDRESS is required for `npm run api` (use `npm start` for the embedded server)');
     }
+    const { keyring } = await loadKeyring(config, { requiredFor: '`npm run api`' });
     if (!config.databaseUrl) {
       logger.warn('DATABASE_URL unset: using embedded PGlite; no other process may use this DATA_DIR', { dataDir: config.dataDir });
     }
@@ -144,7 +147,7 @@ async function runApiProcess(): Promise<void> {
     const api = await startApi({ port: config.port, logger });
     const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     const connection = await Connection.connect({ address: config.temporalAddress });
-    const client = new Client({ connection, namespace: config.temporalNamespace });
+    const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: caseDataConverter(keyring) });
     const store = createCaseStore(db);
     api.attach(createApp({ client, store, db, thresholds: config.thresholds, health: createHealthCheck({ client, store }) }));
     logger.info('API ready', { url: api.url, docs: api.docsUrl });

@@ -142,6 +142,15 @@ export async function rotateKeyFile(dataDir: string): Promise<{ keyring: Keyring
   return { keyring, file, previousKeyIds: previous?.keyring.keyIds ?? [] };
 }
 
+/** What a start-up log line may say about the keyring: where it came from and key ids. */
+export function keyringLogFields(loaded: LoadedKeyring): { payloadKeys: string; currentKeyId: string; decryptOnlyKeyIds: string } {
+  return {
+    payloadKeys: loaded.created ? `${loaded.source} (new)` : loaded.source,
+    currentKeyId: loaded.keyring.currentKeyId,
+    decryptOnlyKeyIds: loaded.keyring.keyIds.slice(1).join(',') || '(none)',
+  };
+}
+
 /**
  * The keyring of a process: PAYLOAD_KEYS when set, else the key file in DATA_DIR.
  * `requiredFor` names a process that must not make keys of its own (a worker or API that runs
