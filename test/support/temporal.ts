@@ -35,7 +35,7 @@ export const TEST_DATA_CONVERTER: DataConverter = caseDataConverter(TEST_KEYRING
  * The SDK's default runtime logs every worker state change at INFO; tests want warnings only.
  * Runs before the first worker/native connection of this test process (the Runtime is per process).
  */
-function quietRuntime(): void {
+export function quietRuntime(): void {
   if (!Runtime._instance) Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
