@@ -15,7 +15,8 @@
  */
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// A CommonJS package whose named exports Node's ESM loader cannot see: use its default export.
+import proto from '@temporalio/proto';
 import { z } from 'zod';
 import { sendProblem } from '../api/problem';
 import { parseWith } from '../domain/validation';
@@ -30,7 +31,7 @@ export interface CodecRouterOptions {
   maxPayloads?: number;
 }
 
-const ProtoPayload = temporal.api.common.v1.Payload;
+const ProtoPayload = proto.temporal.api.common.v1.Payload;
 
 /** Standard or URL-safe base64 (proto3 JSON allows both), padded or not. */
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');

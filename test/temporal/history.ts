@@ -1,6 +1,8 @@
 /** Reading what Temporal stored: the payloads in a workflow history, as the server keeps them. */
 import type { Payload } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto, { type temporal as protoTypes } from '@temporalio/proto';
+
+const { temporal } = proto;
 import { payloadKeyId } from '../../src/temporal/payloadCodec';
 
 export interface FoundPayload {
@@ -16,7 +18,7 @@ function isPayload(value: object): value is Payload {
 }
 
 /** Every Payload anywhere in the history (arguments, results, failures' encoded attributes, …). */
-export function payloadsIn(history: temporal.api.history.v1.IHistory): FoundPayload[] {
+export function payloadsIn(history: protoTypes.api.history.v1.IHistory): FoundPayload[] {
   const found: FoundPayload[] = [];
   const walk = (value: unknown, path: string, eventType: string) => {
     if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
@@ -34,6 +36,6 @@ export function payloadsIn(history: temporal.api.history.v1.IHistory): FoundPayl
 }
 
 /** The key id of each payload, or 'plain' for one that is not encrypted. */
-export function keyIdsIn(history: temporal.api.history.v1.IHistory): string[] {
+export function keyIdsIn(history: protoTypes.api.history.v1.IHistory): string[] {
   return payloadsIn(history).map(({ payload }) => payloadKeyId(payload) ?? 'plain');
 }

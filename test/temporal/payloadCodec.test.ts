@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
 import { describe, expect, it } from 'vitest';
 import { failureConverter } from '../../src/temporal/failureConverter';
 import { Keyring } from '../../src/temporal/keyring';
