@@ -66,7 +66,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts', 'src/machines/**/*.ts'],
+    // failureConverter.ts is bundled into the workflow code and runs in the sandbox too.
+    files: ['src/workflows/**/*.ts', 'src/machines/**/*.ts', 'src/temporal/failureConverter.ts'],
     rules: {
       'no-restricted-imports': deterministicImports,
     },

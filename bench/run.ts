@@ -30,6 +30,8 @@ import { generateScenario, summarizeScenario } from '../src/seed/plan';
 import { costLines, historyLines, machineTicks, memoryNote, progressLine, resultLines, scenarioLines } from '../src/seed/report';
 import { startSeedStack } from '../src/seed/stack';
 import { formatMs, type TimingSummary } from '../src/seed/stats';
+import { caseDataConverter } from '../src/temporal/dataConverter';
+import { Keyring } from '../src/temporal/keyring';
 import { getOk, measure, RouteError } from './measure';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test?options=-c%20search_path%3Dbench';
@@ -79,6 +81,13 @@ async function countCases(db: Database): Promise<number> {
  * SQLite file lives in a temporary directory (removed afterwards). Not in memory: an in-memory dev
  * server keeps every workflow's history in RAM and grew past 18 GB at ~9,200 of 10,000 cases.
  */
+/**
+ * The bench's Temporal lives only as long as one seeding run (a temporary directory), so a key
+ * made now and never stored is enough; payloads are encrypted as the service's are, so the
+ * seeding cost includes the codec.
+ */
+const benchDataConverter = caseDataConverter(Keyring.generate('bench'));
+
 async function seed(url: string, options: { cases: number; seed: number; concurrency: number }): Promise<void> {
   const today = danishDateOf(new Date());
   const scripts = generateScenario({ cases: options.cases, seed: options.seed, today, keyPrefix: `bench${options.seed}-${today}` });
@@ -91,6 +100,7 @@ async function seed(url: string, options: { cases: number; seed: number; concurr
     ephemeralTemporal: false,
     temporalPort: 0,
     databaseUrl: url,
+    dataConverter: benchDataConverter,
   });
   try {
     print(`seeding ${options.cases} cases through the workflows (Temporal dev server ${stack.temporalAddress}, SQLite in ${dataDir}, concurrency ${options.concurrency})`);
@@ -281,7 +291,7 @@ async function main(): Promise<void> {
 
     // The API in process: the real app and routes; the read routes never touch Temporal, so the
     // client's connection is lazy and never opened.
-    client = new Client({ namespace: 'default' });
+    client = new Client({ namespace: 'default', dataConverter: benchDataConverter });
     // Callers as in a school: the school's leader reads the board (each read is written to the
     // audit log, as in service), the municipality the analytics. A key of the bench's own signs them.
     const signingKey = await generateSigningKey('bench');

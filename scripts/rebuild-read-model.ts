@@ -10,6 +10,8 @@ import { ConfigError, loadConfig } from '../src/config';
 import { createCaseStore, openDatabase, type Database } from '../src/db/index';
 import { createLogger, errorFields } from '../src/logger';
 import { rebuildReadModel } from '../src/readModel/rebuild';
+import { caseDataConverter } from '../src/temporal/dataConverter';
+import { loadKeyring } from '../src/temporal/keyFile';
 
 async function main(): Promise<number> {
   let logger = createLogger({}, { component: 'read-model-rebuild' });
@@ -22,8 +24,9 @@ async function main(): Promise<number> {
     const store = createCaseStore(db);
     let client: Client | undefined;
     if (config.temporalAddress) {
+      const { keyring } = await loadKeyring(config);
       connection = await Connection.connect({ address: config.temporalAddress });
-      client = new Client({ connection, namespace: config.temporalNamespace });
+      client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: caseDataConverter(keyring) });
     } else {
       logger.warn('TEMPORAL_ADDRESS is not set: open cases are not re-synced from their workflows; recomputing from stored views only');
     }

@@ -19,6 +19,8 @@ import { assertDataDirFree } from '../src/seed/guard';
 import { generateScenario, summarizeScenario } from '../src/seed/plan';
 import { costLines, historyLines, machineTicks, memoryNote, progressLine, readModelPhases, resultLines, scenarioLines } from '../src/seed/report';
 import { startSeedStack } from '../src/seed/stack';
+import { caseDataConverter } from '../src/temporal/dataConverter';
+import { loadKeyring } from '../src/temporal/keyFile';
 
 const USAGE = 'usage: npm run seed -- --cases N [--schools 8] [--seed 42] [--concurrency 24] [--dry-run]';
 
@@ -71,8 +73,11 @@ async function main(): Promise<void> {
     assertDataDirFree(config.dataDir, { temporal: embeddedTemporal, pglite: !config.databaseUrl });
   }
 
+  // The keys `npm start` on this DATA_DIR (or PAYLOAD_KEYS) uses, so the service reads these cases.
+  const { keyring } = await loadKeyring(config);
   const stack = await startSeedStack({
     logger,
+    dataConverter: caseDataConverter(keyring),
     temporalAddress: config.temporalAddress,
     namespace: config.temporalNamespace,
     dataDir: config.dataDir,

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from './logger';
+import { KeyringError, parsePayloadKeys, type Keyring } from './temporal/keyring';
 
 /** 0 means "any free port" (handy for tests and for running several copies side by side). */
 const port = z.coerce
@@ -105,6 +106,22 @@ const envSchema = z.object({
     .min(10, 'must be between 10 and 100000')
     .max(100_000, 'must be between 10 and 100000')
     .default(600),
+  /**
+   * The keys Temporal payloads are encrypted with: `keyId:base64-of-32-bytes`, comma-separated;
+   * the first encrypts, the rest only decrypt (rotation). Unset: one key kept in DATA_DIR/keys.
+   */
+  PAYLOAD_KEYS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parsePayloadKeys(text);
+      } catch (error) {
+        // KeyringError messages name entries and key ids, never key material.
+        ctx.addIssue({ code: 'custom', message: error instanceof KeyringError ? error.message : 'must be keyId:base64-key,…' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 }).refine((env) => env.AUTH_JWKS_URL === undefined || env.AUTH_ISSUER !== undefined, {
   path: ['AUTH_ISSUER'],
   message: 'is required when AUTH_JWKS_URL is set (the issuer tokens must come from)',
@@ -132,6 +149,11 @@ export interface AppConfig {
   thresholds: { dueSoonSchoolDays: number; leaderAlertSchoolDays: number };
   auth: AuthConfig;
   security: SecurityConfig;
+  /**
+   * The payload encryption keys from PAYLOAD_KEYS, the current one first. Unset: the key file in
+   * `dataDir` (src/temporal/keyFile.ts: loadKeyring). Holds key material; prints as key ids only.
+   */
+  payloadKeys: Keyring | undefined;
 }
 
 export interface AuthConfig {
@@ -159,8 +181,8 @@ export interface NoticeConfig {
   publicBaseUrl: string | undefined;
 }
 
-/** Variables whose values may hold a password: never echoed. */
-const SECRET_VARS: readonly string[] = ['DATABASE_URL', 'SMTP_URL'];
+/** Variables whose values may hold a password or a key: never echoed. */
+const SECRET_VARS: readonly string[] = ['DATABASE_URL', 'SMTP_URL', 'PAYLOAD_KEYS'];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -179,7 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const lines = parsed.error.issues.map((issue) => {
       // The variable itself, not a position inside its value (CORS_ORIGINS is a list).
       const name = issue.path[0] !== undefined ? String(issue.path[0]) : '(environment)';
-      // The value is echoed only for non-secret variables: the URLs may hold a password.
+      // The value is echoed only for non-secret variables: the URLs may hold a password, PAYLOAD_KEYS keys.
       const shown = name in present && !SECRET_VARS.includes(name) ? ` (got "${present[name]}")` : '';
       return `  ${name}: ${issue.message}${shown}`;
     });
@@ -201,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     thresholds: { dueSoonSchoolDays: e.DUE_SOON_SCHOOL_DAYS, leaderAlertSchoolDays: e.LEADER_ALERT_SCHOOL_DAYS },
     auth: { jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE },
     security: { corsOrigins: (e.CORS_ORIGINS ?? []).map((origin) => new URL(origin).origin), requestsPerMinute: e.RATE_LIMIT_PER_MINUTE },
+    payloadKeys: e.PAYLOAD_KEYS,
     notices: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,

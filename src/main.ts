@@ -15,7 +15,9 @@ import { noticeSetup } from './notices/setup';
 import { failStartup, onShutdownSignal } from './lifecycle';
 import { tokenVerifierFor } from './access';
 import { createLogger, errorFields, type Logger } from './logger';
+import { caseDataConverter } from './temporal/dataConverter';
 import { startDevServer } from './temporal/devServer';
+import { keyringLogFields, loadKeyring } from './temporal/keyFile';
 import { TASK_QUEUE } from './temporal/names';
 import { createCaseWorker, installTemporalRuntime } from './worker';
 
@@ -64,6 +66,12 @@ async function main(): Promise<void> {
     installTemporalRuntime(logger);
     onShutdownSignal(logger, () => teardown.runAll());
 
+    // Everything Temporal stores about a case is encrypted with these keys (src/temporal).
+    const keys = await loadKeyring(config);
+    if (keys.tightened) logger.warn('payload key file was readable by others; narrowed it to owner-only', { file: keys.source });
+    logger.info('payload encryption', keyringLogFields(keys));
+    const dataConverter = caseDataConverter(keys.keyring);
+
     // Listen first: until everything below is ready, every request (and /health) gets 503.
     const api = await startApi({ port: config.port, logger });
     teardown.addFirst('api', () => api.close());
@@ -77,6 +85,8 @@ async function main(): Promise<void> {
         port: config.temporalPort,
         uiPort: config.temporalUiPort,
         cliPath: config.temporalCliPath,
+        // The UI shows encrypted payloads; it can decode them through the API's codec endpoint.
+        uiCodecEndpoint: `${api.url}/codec`,
         logger,
       });
       teardown.add('temporal dev server', () => devServer.stop());
@@ -93,7 +103,7 @@ async function main(): Promise<void> {
     teardown.add('worker connection', () => nativeConnection.close());
     const connection = await Connection.connect({ address: temporalAddress });
     teardown.add('client connection', () => connection.close());
-    const client = new Client({ connection, namespace: config.temporalNamespace });
+    const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
 
     const notices = noticeSetup(config.notices, { logger, wakeDispatcher: noticeDispatcherWaker(client), fallbackBaseUrl: api.url });
     if (notices.mailer) {
@@ -105,6 +115,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: config.temporalNamespace,
       activities: createActivities({ store, db, notices: notices.options }),
+      dataConverter,
     });
     const running = worker.run();
     teardown.add('worker', async () => {
@@ -127,7 +138,12 @@ async function main(): Promise<void> {
         store,
         db,
         tokens,
-        security: config.security,
+        // The embedded Temporal UI calls the codec endpoint from its own origin.
+        security: {
+          ...config.security,
+          corsOrigins: [...config.security.corsOrigins, ...(temporalUiUrl !== undefined ? [new URL(temporalUiUrl).origin] : [])],
+        },
+        payloadCodecs: dataConverter.payloadCodecs ?? [],
         logError: (message, error) => logger.error(message, errorFields(error)),
         thresholds: config.thresholds,
         health: createHealthCheck({ client, store, isReady: () => worker.getState() === 'RUNNING' }),

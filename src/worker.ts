@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LogLevel as SdkLogLevel, LogMetadata } from '@temporalio/common';
+import type { DataConverter, LogLevel as SdkLogLevel, LogMetadata } from '@temporalio/common';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from './activities/index';
@@ -17,6 +17,8 @@ import { failStartup, isMainModule, onShutdownSignal } from './lifecycle';
 import { noticeDispatcherWaker, startNoticeDispatcher } from './notices/dispatcher';
 import { noticeSetup } from './notices/setup';
 import { createLogger, errorFields, type LogFields, type Logger } from './logger';
+import { caseDataConverter } from './temporal/dataConverter';
+import { keyringLogFields, loadKeyring } from './temporal/keyFile';
 import { TASK_QUEUE } from './temporal/names';
 
 /** The workflow sources; the worker bundles them with webpack when no prebuilt bundle is given. */
@@ -30,8 +32,13 @@ export interface CaseWorkerOptions {
   /** Default: the service's TASK_QUEUE. Tests pass a unique one. */
   taskQueue?: string;
   activities: ActivityImplementations;
-  /** Prebuilt by `bundleWorkflowCode` (tests, production); else WORKFLOWS_PATH is bundled now. */
+  /**
+   * Prebuilt by `bundleWorkflowCode({ workflowsPath, ...WORKFLOW_BUNDLE_CONVERTERS })` (tests,
+   * production), so the sandbox encodes failures too; else WORKFLOWS_PATH is bundled now.
+   */
   workflowBundle?: WorkflowBundleOption;
+  /** `caseDataConverter(keyring)`: payloads and failure messages encrypted, as the clients expect. */
+  dataConverter: DataConverter;
 }
 
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
@@ -40,6 +47,7 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities: options.activities,
+    dataConverter: options.dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }
@@ -97,18 +105,22 @@ async function runWorkerProcess(): Promise<void> {
       logger.warn('DATABASE_URL unset: using embedded PGlite; no other process may use this DATA_DIR', { dataDir: config.dataDir });
     }
     installTemporalRuntime(logger);
+    const keys = await loadKeyring(config, { requiredFor: '`npm run worker`' });
+    const dataConverter = caseDataConverter(keys.keyring);
+    logger.info('payload encryption', keyringLogFields(keys));
 
     const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     let connection: NativeConnection | undefined;
     try {
       connection = await NativeConnection.connect({ address: config.temporalAddress });
       // For the notice dispatcher: start it (once per namespace) and wake it when notices are queued.
-      const client = new Client({ connection, namespace: config.temporalNamespace });
+      const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
       const notices = noticeSetup(config.notices, { logger, wakeDispatcher: noticeDispatcherWaker(client) });
       const worker = await createCaseWorker({
         connection,
         namespace: config.temporalNamespace,
         activities: createActivities({ store: createCaseStore(db), db, notices: notices.options }),
+        dataConverter,
       });
       const running = worker.run();
       if (notices.mailer) await startNoticeDispatcher(client);

@@ -3,6 +3,7 @@
  * browsable rendering. Routes are thin; the use cases live in caseService.
  */
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -23,6 +24,7 @@ import type { CaseWorkflowOptions } from '../workflows';
 import { createCalendarSettings } from '../calendar/calendarSettings';
 import { danishDateOf } from '../domain/dates';
 import { createResourceTeam } from '../resourceTeam/agenda';
+import { codecRouter } from '../temporal/codecServer';
 import { calendarRouter } from './calendarRoutes';
 import { resourceTeamRouter } from './resourceTeamRoutes';
 import { createCaseService } from './caseService';
@@ -40,6 +42,8 @@ export interface AppDeps {
   tokens: TokenVerifier;
   /** CORS origins and the per-caller rate limit; default: CORS closed, 600 requests a minute. */
   security?: Partial<SecurityConfig>;
+  /** The codecs Temporal payloads go through; given, `/codec` decodes them for admins of every school (the Temporal UI). */
+  payloadCodecs?: readonly PayloadCodec[];
   health: () => Promise<{ temporal: boolean; database: boolean }>;
   taskQueue?: string;
   workflowOptions?: CaseWorkflowOptions;
@@ -127,9 +131,11 @@ export function createApp(deps: AppDeps): Express {
       legacyHeaders: false,
       handler: tooMany,
     }),
-    express.json({ limit: '256kb' }),
-    accessGuard({ db, audit, ...(deps.logError ? { logError: deps.logError } : {}) }),
   );
+  // The codec endpoint reads payload-sized bodies (up to 2 MB each) with its own parser.
+  app.use('/api', express.json({ limit: '256kb' }));
+  app.use(['/api', '/codec'], accessGuard({ db, audit, ...(deps.logError ? { logError: deps.logError } : {}) }));
+  if (deps.payloadCodecs !== undefined) app.use('/codec', codecRouter({ codec: deps.payloadCodecs }));
 
   app.use(
     '/api',

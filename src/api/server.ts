@@ -11,6 +11,8 @@ import type { CaseStore } from '../db/types';
 import { failStartup, isMainModule, onShutdownSignal } from '../lifecycle';
 import { tokenVerifierFor } from '../access';
 import { createLogger, errorFields, type Logger } from '../logger';
+import { caseDataConverter } from '../temporal/dataConverter';
+import { loadKeyring } from '../temporal/keyFile';
 import { createApp } from './app';
 
 export interface HealthStatus {
@@ -137,6 +139,7 @@ async function runApiProcess(): Promise<void> {
     if (!config.temporalAddress) {
       throw new ConfigError('TEMPORAL_ADDRESS is required for `npm run api` (use `npm start` for the embedded server)');
     }
+    const { keyring } = await loadKeyring(config, { requiredFor: '`npm run api`' });
     if (!config.databaseUrl) {
       logger.warn('DATABASE_URL unset: using embedded PGlite; no other process may use this DATA_DIR', { dataDir: config.dataDir });
     }
@@ -145,7 +148,8 @@ async function runApiProcess(): Promise<void> {
     const api = await startApi({ port: config.port, logger });
     const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     const connection = await Connection.connect({ address: config.temporalAddress });
-    const client = new Client({ connection, namespace: config.temporalNamespace });
+    const dataConverter = caseDataConverter(keyring);
+    const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
     const store = createCaseStore(db);
     const tokens = await tokenVerifierFor(config.auth, config.dataDir);
     api.attach(
@@ -155,6 +159,7 @@ async function runApiProcess(): Promise<void> {
         db,
         tokens,
         security: config.security,
+        payloadCodecs: dataConverter.payloadCodecs ?? [],
         thresholds: config.thresholds,
         health: createHealthCheck({ client, store }),
         logError: (message, error) => logger.error(message, errorFields(error)),

@@ -5,6 +5,7 @@
  * Stopped in reverse order.
  */
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
@@ -32,6 +33,8 @@ export interface SeedStackOptions {
   databaseUrl?: string | undefined;
   /** Default: the service's task queue, so the service's worker serves the seeded cases later. */
   taskQueue?: string;
+  /** `caseDataConverter(keyring)`, with the keys of the service that will serve these cases. */
+  dataConverter: DataConverter;
 }
 
 export interface SeedStack {
@@ -131,7 +134,7 @@ export async function startSeedStack(options: SeedStackOptions): Promise<SeedSta
     stops.push({ name: 'worker connection', run: () => nativeConnection.close() });
     const connection = await Connection.connect({ address: temporalAddress });
     stops.push({ name: 'client connection', run: () => connection.close() });
-    const client = new Client({ connection, namespace: options.namespace });
+    const client = new Client({ connection, namespace: options.namespace, dataConverter: options.dataConverter });
 
     const taskQueue = options.taskQueue ?? TASK_QUEUE;
     const activityMs: Record<string, number[]> = {};
@@ -142,6 +145,7 @@ export async function startSeedStack(options: SeedStackOptions): Promise<SeedSta
       namespace: options.namespace,
       taskQueue,
       activities: timed(createActivities({ store, db }), activityMs),
+      dataConverter: options.dataConverter,
     });
     const running = worker.run();
     let workerError: unknown;

@@ -30,6 +30,11 @@ export interface DevServerOptions {
   ephemeral?: boolean;
   /** No Web UI (saves a port and a little start time). */
   headless?: boolean;
+  /**
+   * The remote codec endpoint the Web UI decodes payloads through (`--ui-codec-endpoint`), e.g.
+   * `http://localhost:3000/codec`: the browser POSTs to its /decode and /encode.
+   */
+  uiCodecEndpoint?: string;
   /** Custom search attributes to register, e.g. `{ SchoolId: 'Keyword' }`. */
   searchAttributes?: Readonly<Record<string, SearchAttributeKind>>;
   /** The Temporal CLI; default `.tools/bin/temporal` in the repo (see TEMPORAL_CLI_PATH). */
@@ -111,7 +116,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=WAL');
   }
   if (uiPort === undefined) args.push('--headless');
-  else args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
+  else {
+    args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
+    if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  }
   for (const [name, kind] of Object.entries(options.searchAttributes ?? {})) {
     args.push('--search-attribute', `${name}=${kind}`);
   }

@@ -203,6 +203,22 @@ describe('the access table, every role against every route', () => {
     expect((await admin.get(`/api/cases/${fixtures.mine}`)).status, 'an admin manages settings, not cases').toBe(404);
   });
 
+  it('when an admin of every school sends a case’s encrypted payload to /codec/decode, then it reads as the case data; no one else may', async () => {
+    const history = await temporal.client.workflow.getHandle(`case-${fixtures.mine}`).fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    expect(started?.metadata?.['encryption-key-id']).toBeDefined();
+    const asJson = {
+      metadata: Object.fromEntries(Object.entries(started?.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')])),
+      data: Buffer.from(started?.data ?? new Uint8Array()).toString('base64'),
+    };
+    const admin = api.http.withToken(await tokenFor({ role: 'admin' }));
+    const decoded = await admin.post<{ payloads: { data: string }[] }>('/codec/decode', { payloads: [asJson] });
+    expect(decoded.status, decoded.text).toBe(200);
+    expect(Buffer.from(decoded.body.payloads[0]!.data, 'base64').toString('utf8')).toContain(fixtures.mine);
+    expect((await api.http.withToken(tokens.admin).post('/codec/decode', { payloads: [asJson] })).status, 'an admin of one school').toBe(403);
+    expect((await api.http.withToken(undefined).post('/codec/decode', { payloads: [asJson] })).status).toBe(401);
+  });
+
   it('when a tovholder opens a case for someone else, then 403 names the tovholder field and no case is opened', async () => {
     const before = (await api.http.withToken(tokens.leader).get<{ items: unknown[] }>('/api/cases')).body.items.length;
     const answer = await api.http.withToken(tokens.tovholder).post<{ errors: { path: string }[] }>('/api/cases', openCaseBody({ schoolId: 'S1', tovholder: 'tov-9' }));

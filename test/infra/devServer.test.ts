@@ -89,6 +89,14 @@ describe('Temporal dev server', () => {
     expect(response.status).toBe(200);
   });
 
+  it('tells the Web UI the codec endpoint to decode payloads through', async () => {
+    const server = await start({ ephemeral: true, uiCodecEndpoint: 'http://localhost:3000/codec' });
+    const response = await fetch(`${server.uiUrl!}/api/v1/settings`);
+    expect(response.status).toBe(200);
+    const settings = (await response.json()) as { Codec?: { Endpoint?: string } };
+    expect(settings.Codec?.Endpoint).toBe('http://localhost:3000/codec');
+  });
+
   it('takes another port when the preferred one is busy', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen({ port: 0, host: '127.0.0.1' }, resolve));

@@ -12,20 +12,30 @@
  *   afterAll(async () => { await w?.stop(); await t?.close(); });
  *   ... t.client.workflow.start(caseWorkflow, { taskQueue: w.taskQueue, workflowId, args })
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { caseDataConverter } from '../../src/temporal/dataConverter';
+import { Keyring } from '../../src/temporal/keyring';
 import { createCaseWorker, type ActivityImplementations } from '../../src/worker';
 import { TEMPORAL_TEST_SERVER } from './paths';
 import './provided';
 
 /**
+ * One fixed key for the whole run: every test client and worker encrypts payloads and failure
+ * messages as the service does, and any of them reads what another wrote.
+ */
+export const TEST_KEYRING = new Keyring([{ id: 'test-k1', key: createHash('sha256').update('fravaersforloeb test payload key 1').digest() }]);
+export const TEST_DATA_CONVERTER: DataConverter = caseDataConverter(TEST_KEYRING);
+
+/**
  * The SDK's default runtime logs every worker state change at INFO; tests want warnings only.
  * Runs before the first worker/native connection of this test process (the Runtime is per process).
  */
-function quietRuntime(): void {
+export function quietRuntime(): void {
   if (!Runtime._instance) Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
@@ -55,8 +65,8 @@ export interface TestTemporal {
   close(): Promise<void>;
 }
 
-/** Connections to the run's shared dev server (real Temporal, no time skipping). */
-export async function connectTestTemporal(): Promise<TestTemporal> {
+/** Connections to the run's shared dev server (real Temporal, no time skipping); the client encrypts with TEST_KEYRING unless told otherwise. */
+export async function connectTestTemporal(options: { dataConverter?: DataConverter } = {}): Promise<TestTemporal> {
   quietRuntime();
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
@@ -66,7 +76,7 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
     address,
     namespace,
     connection,
-    client: new Client({ connection: clientConnection, namespace }),
+    client: new Client({ connection: clientConnection, namespace, dataConverter: options.dataConverter ?? TEST_DATA_CONVERTER }),
     async close() {
       await clientConnection.close();
       await connection.close();
@@ -81,6 +91,8 @@ export interface StartTestWorkerOptions {
   taskQueue?: string;
   /** Default: the run's namespace. */
   namespace?: string;
+  /** Default: TEST_DATA_CONVERTER. */
+  dataConverter?: DataConverter;
 }
 
 export interface TestWorker {
@@ -100,6 +112,7 @@ export async function startTestWorker(options: StartTestWorkerOptions): Promise<
     taskQueue,
     activities: options.activities,
     workflowBundle: loadWorkflowBundle(),
+    dataConverter: options.dataConverter ?? TEST_DATA_CONVERTER,
   });
   let failure: Error | undefined;
   // Kept so stop() can wait for it; the catch keeps a failure from being an unhandled rejection.
@@ -125,6 +138,7 @@ export async function startTestWorker(options: StartTestWorkerOptions): Promise<
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createTimeSkipping({
+    client: { dataConverter: TEST_DATA_CONVERTER },
     server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } },
   });
 }

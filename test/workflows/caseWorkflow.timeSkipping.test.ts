@@ -24,7 +24,7 @@ import {
   submitPlanUpdate,
 } from '../../src/workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { createTimeSkippingEnv, loadWorkflowBundle, uniqueTaskQueue } from '../support/temporal';
+import { createTimeSkippingEnv, loadWorkflowBundle, TEST_DATA_CONVERTER, uniqueTaskQueue } from '../support/temporal';
 
 const DAY_MS = 86_400_000;
 
@@ -56,6 +56,7 @@ describe('a case on the time-skipping test server', () => {
       taskQueue,
       activities: createActivities({ store, db: database.db }),
       workflowBundle: loadWorkflowBundle(),
+      dataConverter: TEST_DATA_CONVERTER,
     });
     running = worker.run();
   });

@@ -19,7 +19,7 @@ import type { CaseView } from '../../../src/domain/schemas';
 import { workflowIdForCase } from '../../../src/temporal/names';
 import { caseViewQuery } from '../../../src/workflows/definitions';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../support/databases';
-import { startTestWorker, uniqueTaskQueue, type TestTemporal, type TestWorker } from '../../support/temporal';
+import { startTestWorker, TEST_DATA_CONVERTER, uniqueTaskQueue, type TestTemporal, type TestWorker } from '../../support/temporal';
 import { HttpClient } from './http';
 
 export interface RunningApi {
@@ -80,6 +80,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       db: database.db,
       tokens: await testTokenVerifier(),
       security: options.security ?? { requestsPerMinute: 100_000 },
+      payloadCodecs: TEST_DATA_CONVERTER.payloadCodecs ?? [],
       health: options.health ? options.health(store) : createHealthCheck({ client: temporal.client, store }),
       taskQueue,
     });
