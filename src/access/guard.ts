@@ -12,6 +12,7 @@ import type { AuditLog, AccessRecord } from './auditLog';
 import { decideAccess, type CaseFacts, type RequestFacts } from './decide';
 import type { Principal } from './principal';
 import { PROTECTED_ROUTES, type ProtectedRoute } from './routes';
+import { codecSessionToken } from './codecSession';
 import { TokenRejected, type TokenRejection, type TokenVerifier } from './tokens';
 
 const uuid = z.uuid();
@@ -37,7 +38,9 @@ export function principalOf(res: Response): Principal {
 export function authenticate(verifier: TokenVerifier): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization');
-    const token = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header ?? '')?.[1];
+    // The Temporal UI's codec calls carry the codec session cookie instead (codecSession.ts).
+    const fromCookie = header === undefined && req.baseUrl === '/codec' ? codecSessionToken(req) : undefined;
+    const token = fromCookie ?? /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header ?? '')?.[1];
     try {
       if (token === undefined) throw new TokenRejected('missing');
       (res.locals as { principal?: Principal }).principal = await verifier.verify(token);

@@ -18,4 +18,5 @@ export { tokenVerifierFor } from './setup';
 export { authenticate, accessGuard, principalOf } from './guard';
 export { createAuditLog, auditQuery, auditList, type AuditLog } from './auditLog';
 export { auditRouter } from './auditRoutes';
+export { codecSessionRouter, CODEC_SESSION_COOKIE } from './codecSession';
 export { accessTableMarkdown } from './describe';

@@ -9,7 +9,7 @@ import express, { type ErrorRequestHandler, type Express, type Request, type Res
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
-import { accessGuard, auditRouter, authenticate, createAuditLog, principalOf, type TokenVerifier } from '../access';
+import { accessGuard, auditRouter, authenticate, codecSessionRouter, createAuditLog, principalOf, type TokenVerifier } from '../access';
 import type { SecurityConfig } from '../config';
 import type { CaseStore, Database } from '../db/types';
 import { loadLetterTemplates, type LetterTemplates } from '../letters/loadTemplates';
@@ -71,6 +71,8 @@ export function createApp(deps: AppDeps): Express {
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Accept', 'X-Namespace'],
       exposedHeaders: ['Location', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
       maxAge: 600,
+      // The Temporal UI sends its codec calls with the codec session cookie.
+      credentials: true,
     }),
   );
 
@@ -122,6 +124,11 @@ export function createApp(deps: AppDeps): Express {
       legacyHeaders: false,
       handler: tooMany,
     }),
+  );
+  // The Temporal UI's codec session: a page that takes a token, before the bearer check.
+  if (deps.payloadCodecs !== undefined) app.use('/codec', codecSessionRouter(deps.tokens));
+  app.use(
+    ['/api', '/codec'],
     authenticate(deps.tokens),
     rateLimit({
       windowMs: 60_000,
