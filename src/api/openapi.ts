@@ -9,6 +9,7 @@ import { letterDraftPaths, letterTemplatePaths } from '../letters/openapi';
 import { noticePaths } from '../notices/openapi';
 import { calendarQuery, deadlineQuery, holidaysQuery } from './calendarRoutes';
 import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
+import { auditQuery } from '../access/auditLog';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
@@ -184,6 +185,56 @@ function calendarPaths() {
   };
 }
 
+/** The audit log and the codec endpoint, both behind the gate. */
+function accessPaths() {
+  const codecBody = {
+    required: true,
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          required: ['payloads'],
+          properties: { payloads: { type: 'array', items: { type: 'object', properties: { metadata: { type: 'object' }, data: { type: 'string' } } } } },
+        },
+      },
+    },
+  };
+  const codecOperation = (summary: string) => ({
+    post: { summary, requestBody: codecBody, responses: { 200: { description: 'The payloads, converted' }, 400: problem('Not a list of payloads'), 422: problem('A payload’s key is not in the keyring') } },
+  });
+  return {
+    '/api/audit': {
+      get: {
+        summary: 'The audit log: who read or changed which case, newest first (admins)',
+        parameters: queryParameters(auditQuery),
+        responses: { 200: { description: 'Audit entries', content: { 'application/json': { schema: ref('AuditList') } } }, 400: problem('A bad filter') },
+      },
+    },
+    '/codec/decode': codecOperation('Temporal’s remote codec protocol: decrypt payloads (admins of every school; the Temporal UI)'),
+    '/codec/encode': codecOperation('Temporal’s remote codec protocol: encrypt payloads'),
+  };
+}
+
+/**
+ * Everything under /api and /codec needs a bearer token: each operation says so, with the
+ * answers the gate gives before a route runs.
+ */
+function withBearerAuth<T extends Record<string, Record<string, { responses?: Record<string, unknown> }>>>(paths: T): T {
+  for (const [path, operations] of Object.entries(paths)) {
+    if (!path.startsWith('/api') && !path.startsWith('/codec')) continue;
+    for (const operation of Object.values(operations) as { security?: unknown; responses?: Record<string, unknown> }[]) {
+      operation.security = [{ bearer: [] }];
+      operation.responses = {
+        ...operation.responses,
+        401: problem('No valid bearer token (missing, expired, wrongly signed, wrong issuer or audience)'),
+        ...(operation.responses?.[403] === undefined ? { 403: problem('The caller’s role or schools do not reach this; cases answer 404 instead') } : {}),
+        429: problem('Too many requests from this caller; see Retry-After'),
+      };
+    }
+  }
+  return paths;
+}
+
 export function buildOpenApiDocument() {
   return {
     openapi: '3.1.0',
@@ -194,7 +245,7 @@ export function buildOpenApiDocument() {
         'Case packages (forløbspakker) for pupils whose school absence is concerning: mapping, action plan, follow-up and closure.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    paths: {
+    paths: withBearerAuth({
       '/health': {
         get: {
           summary: 'Readiness of the service, Temporal and the database',
@@ -253,7 +304,13 @@ export function buildOpenApiDocument() {
       ...noticePaths(),
       ...readModelPaths(),
       ...calendarPaths(),
+      ...accessPaths(),
+    }),
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with `role` and `schools` claims (README: Access and privacy)' },
+      },
     },
-    components: { schemas: componentSchemas() },
   };
 }

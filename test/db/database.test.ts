@@ -51,6 +51,7 @@ describe.each(DATABASE_KINDS)('database on %s', (kind) => {
          WHERE table_schema = current_schema() ORDER BY table_name`,
       );
       expect(tables.map((row) => row.name)).toEqual([
+        'audit_log',
         'case_events',
         'case_steps',
         'cases',
