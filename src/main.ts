@@ -86,7 +86,9 @@ async function main(): Promise<void> {
         uiPort: config.temporalUiPort,
         cliPath: config.temporalCliPath,
         // The UI shows encrypted payloads; it can decode them through the API's codec endpoint.
-        uiCodecEndpoint: `${api.url}/codec`,
+        // Same host as the UI (127.0.0.1): the codec session cookie is then same-site, which
+        // browsers that block third-party cookies still send.
+        uiCodecEndpoint: `http://127.0.0.1:${api.port}/codec`,
         logger,
       });
       teardown.add('temporal dev server', () => devServer.stop());
