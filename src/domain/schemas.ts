@@ -271,6 +271,21 @@ export const historyEntry = z
   .meta({ id: 'HistoryEntry' });
 export type HistoryEntry = z.infer<typeof historyEntry>;
 
+/** The tovholder actions, by the machine's own event names. */
+export const caseAction = z.enum(['step.complete', 'assessment.decide', 'plan.submit', 'followUp.record', 'escalate', 'close']);
+export type CaseAction = z.infer<typeof caseAction>;
+
+export const availableActionsView = z
+  .object({
+    actions: z.array(caseAction),
+    steps: z.array(z.string()).meta({ description: 'The steps that can be marked done now' }),
+  })
+  .meta({
+    id: 'AvailableActions',
+    description: 'What the case allows now, as the state machine says; rules that depend on the input are checked when the action is sent',
+  });
+export type AvailableActions = z.infer<typeof availableActionsView>;
+
 export const caseView = z
   .object({
     caseId: z.string(),
@@ -295,6 +310,7 @@ export const caseView = z
     closure: closure.optional(),
     history: z.array(historyEntry),
     asOf: isoDate.meta({ description: 'The school date the step statuses were last computed for' }),
+    available: availableActionsView.optional(),
     version: z.number().int().meta({ description: 'The sequence number of the newest history entry' }),
   })
   .meta({ id: 'Case' });

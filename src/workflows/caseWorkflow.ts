@@ -36,6 +36,7 @@ import {
   checkCommand,
   nextStatusChangeOn,
   toCaseView,
+  availableActions,
   type CaseCommand,
   type DeadlineThresholds,
 } from '../machines';
@@ -112,7 +113,10 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
   actor.on('case.recorded', ({ entry }) => unrecorded.push(entry));
   actor.start();
 
-  const view = () => toCaseView(actor.getSnapshot().context);
+  const view = () => {
+    const snapshot = actor.getSnapshot();
+    return toCaseView(snapshot.context, availableActions(snapshot));
+  };
 
   // Effects run one at a time, in the order the machine announced them.
   let recording: Promise<void> = Promise.resolve();

@@ -3,6 +3,7 @@ export type { CaseMachine } from './caseMachine';
 export { checkCommand } from './commands';
 export type { CaseSnapshot, CommandCheck } from './commands';
 export { toCaseView } from './view';
+export { availableActions } from './available';
 export {
   DEFAULT_THRESHOLDS,
   DUE_SOON_SCHOOL_DAYS,

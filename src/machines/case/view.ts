@@ -1,8 +1,9 @@
-import type { CaseView } from '../../domain/schemas';
+import type { AvailableActions, CaseView } from '../../domain/schemas';
 import type { CaseContext } from './types';
 
 /** The case as plain JSON for queries, activities and HTTP: never the XState snapshot itself. */
-export function toCaseView(context: CaseContext): CaseView {
+/** @param available what the machine allows now (available.ts); left out where no machine runs. */
+export function toCaseView(context: CaseContext, available?: AvailableActions): CaseView {
   const plan = context.plans.at(-1) ?? null;
   return {
     caseId: context.caseId,
@@ -25,6 +26,7 @@ export function toCaseView(context: CaseContext): CaseView {
     ...(context.closure ? { closure: context.closure } : {}),
     history: context.history,
     asOf: context.today,
+    ...(available !== undefined ? { available } : {}),
     version: context.seq,
   };
 }

@@ -1,0 +1,52 @@
+/**
+ * The actions a screen offers come from the machine's current state: each phase offers exactly
+ * what its transitions take, and nothing is offered once the case is closed.
+ */
+import { describe, expect, it } from 'vitest';
+import { availableActions } from '../../src/machines/case';
+import { WED_OPENED, accept, at, awaitingClosure, closureCommand, complete, inActionPlan, inFollowUp, mappingDone, open } from './support';
+
+describe('available actions', () => {
+  it('when a case is just opened, then only its three mapping tracks can be marked done, and it can be escalated', () => {
+    const { snapshot } = open(WED_OPENED);
+    expect(availableActions(snapshot)).toEqual({
+      actions: ['step.complete', 'escalate'],
+      steps: ['class_community', 'pupil_conversation', 'parent_conversation'],
+    });
+  });
+
+  it('when one track is done, then it is no longer offered', () => {
+    const { snapshot } = accept(open(WED_OPENED).snapshot, complete('class_community', '2026-11-20'));
+    expect(availableActions(snapshot).steps).toEqual(['pupil_conversation', 'parent_conversation']);
+  });
+
+  it('when the mapping is done, then the assessment is offered and no step is', () => {
+    expect(availableActions(mappingDone())).toEqual({ actions: ['assessment.decide', 'escalate'], steps: [] });
+  });
+
+  it('when the case waits for its plan, then the plan and escalation are offered', () => {
+    expect(availableActions(inActionPlan()).actions).toEqual(['plan.submit', 'escalate']);
+  });
+
+  it('when the case is in follow-up, then a plan revision, a follow-up, escalation and closure are offered', () => {
+    expect(availableActions(inFollowUp()).actions).toEqual(['plan.submit', 'followUp.record', 'escalate', 'close']);
+  });
+
+  it('when the assessment decided to close, then closing is offered (and escalation, as anywhere in mapping)', () => {
+    expect(availableActions(awaitingClosure()).actions).toEqual(['escalate', 'close']);
+  });
+
+  it('when the case is at the top of the escalation ladder, then escalation is no longer offered', () => {
+    let snapshot = inFollowUp();
+    for (const [level, extra] of [[1, {}], [2, {}], [3, { externalResources: ['ppr' as const] }]] as const) {
+      snapshot = accept(snapshot, { type: 'escalate', reason: `trin ${level}`, ...extra, at: at('2027-01-12') }).snapshot;
+    }
+    expect(snapshot.context.escalationLevel).toBe(3);
+    expect(availableActions(snapshot).actions).not.toContain('escalate');
+  });
+
+  it('when the case is closed, then nothing is offered', () => {
+    const { snapshot } = accept(awaitingClosure(), closureCommand('2026-12-10'));
+    expect(availableActions(snapshot)).toEqual({ actions: [], steps: [] });
+  });
+});
