@@ -93,6 +93,16 @@ const envSchema = z.object({
   AUTH_ISSUER: z.string().min(1).max(300).optional(),
   /** The `aud` every token must carry. */
   AUTH_AUDIENCE: z.string().min(1).max(300).default('fravaersforloeb'),
+  /** The web UI's client at the OpenID Connect provider (code flow with PKCE); with AUTH_JWKS_URL. */
+  AUTH_CLIENT_ID: z.string().min(1).max(300).optional(),
+  /** Its secret, for a confidential client; unset: a public client (PKCE alone). */
+  AUTH_CLIENT_SECRET: z.string().min(1).max(1000).optional(),
+  /** The scopes the web UI asks the provider for. */
+  AUTH_SCOPES: z
+    .string()
+    .regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, 'must be space-separated scopes, e.g. "openid profile"')
+    .refine((value) => value.split(' ').includes('openid'), 'must include openid')
+    .default('openid profile'),
   /** Browser origins allowed to call the API (comma-separated); unset: none (CORS closed). */
   CORS_ORIGINS: z
     .string()
@@ -122,10 +132,19 @@ const envSchema = z.object({
       }
     })
     .optional(),
-}).refine((env) => env.AUTH_JWKS_URL === undefined || env.AUTH_ISSUER !== undefined, {
-  path: ['AUTH_ISSUER'],
-  message: 'is required when AUTH_JWKS_URL is set (the issuer tokens must come from)',
-});
+})
+  .refine((env) => env.AUTH_JWKS_URL === undefined || env.AUTH_ISSUER !== undefined, {
+    path: ['AUTH_ISSUER'],
+    message: 'is required when AUTH_JWKS_URL is set (the issuer tokens must come from)',
+  })
+  .refine((env) => env.AUTH_CLIENT_ID === undefined || env.AUTH_JWKS_URL !== undefined, {
+    path: ['AUTH_CLIENT_ID'],
+    message: 'needs AUTH_JWKS_URL and AUTH_ISSUER (the provider people sign in with)',
+  })
+  .refine((env) => env.AUTH_CLIENT_ID === undefined || /^https?:\/\//.test(env.AUTH_ISSUER ?? ''), {
+    path: ['AUTH_ISSUER'],
+    message: 'must be the provider\'s URL when AUTH_CLIENT_ID is set (its discovery document is read from there)',
+  });
 
 /** Names of every environment variable this service reads. */
 export const CONFIG_ENV_VARS: readonly string[] = Object.keys(envSchema.shape);
@@ -162,6 +181,11 @@ export interface AuthConfig {
   /** Unset with jwksUrl unset: the local issuer's name. */
   issuer: string | undefined;
   audience: string;
+  /** The web UI's OpenID Connect client; unset with jwksUrl set: no sign-in in the browser. */
+  clientId?: string | undefined;
+  /** Holds a secret: never log it. */
+  clientSecret?: string | undefined;
+  scopes?: string;
 }
 
 export interface SecurityConfig {
@@ -182,7 +206,7 @@ export interface NoticeConfig {
 }
 
 /** Variables whose values may hold a password or a key: never echoed. */
-const SECRET_VARS: readonly string[] = ['DATABASE_URL', 'SMTP_URL', 'PAYLOAD_KEYS'];
+const SECRET_VARS: readonly string[] = ['DATABASE_URL', 'SMTP_URL', 'PAYLOAD_KEYS', 'AUTH_CLIENT_SECRET'];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -221,7 +245,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     thresholds: { dueSoonSchoolDays: e.DUE_SOON_SCHOOL_DAYS, leaderAlertSchoolDays: e.LEADER_ALERT_SCHOOL_DAYS },
-    auth: { jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE },
+    auth: {
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      clientId: e.AUTH_CLIENT_ID,
+      clientSecret: e.AUTH_CLIENT_SECRET,
+      scopes: e.AUTH_SCOPES,
+    },
     security: { corsOrigins: (e.CORS_ORIGINS ?? []).map((origin) => new URL(origin).origin), requestsPerMinute: e.RATE_LIMIT_PER_MINUTE },
     payloadKeys: e.PAYLOAD_KEYS,
     notices: {

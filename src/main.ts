@@ -14,6 +14,7 @@ import { noticeDispatcherWaker, startNoticeDispatcher } from './notices/dispatch
 import { noticeSetup } from './notices/setup';
 import { failStartup, onShutdownSignal } from './lifecycle';
 import { tokenVerifierFor } from './access';
+import { signInModeFor } from './ui/signIn/fromConfig';
 import { createLogger, errorFields, type Logger } from './logger';
 import { caseDataConverter } from './temporal/dataConverter';
 import { startDevServer } from './temporal/devServer';
@@ -134,6 +135,8 @@ async function main(): Promise<void> {
     if (notices.mailer) await startNoticeDispatcher(client);
 
     const tokens = await tokenVerifierFor(config.auth, config.dataDir);
+    // Cookies are Secure when people reach the service over https.
+    const publicBaseUrl = config.notices.publicBaseUrl;
     api.attach(
       createApp({
         client,
@@ -148,6 +151,10 @@ async function main(): Promise<void> {
         payloadCodecs: dataConverter.payloadCodecs ?? [],
         logError: (message, error) => logger.error(message, errorFields(error)),
         thresholds: config.thresholds,
+        ui: {
+          signIn: await signInModeFor(config.auth, config.dataDir, tokens),
+          ...(publicBaseUrl !== undefined ? { publicBaseUrl } : {}),
+        },
         health: createHealthCheck({ client, store, isReady: () => worker.getState() === 'RUNNING' }),
       }),
     );

@@ -32,6 +32,7 @@ import { casesRouter } from './casesRoutes';
 import { buildOpenApiDocument } from './openapi';
 import { DomainFailure, problemFromDomainError, sendProblem } from './problem';
 import { readModelRouter } from './readModelRoutes';
+import { createUi, type UiOptions } from '../ui';
 
 export interface AppDeps {
   client: Client;
@@ -56,13 +57,23 @@ export interface AppDeps {
   letterTemplates?: LetterTemplates;
   /** Where errors the user cannot act on are reported (never with request bodies). */
   logError?: (message: string, error: unknown) => void;
+  /** The web UI and how people sign in to it; left out, the app serves the API alone. */
+  ui?: UiOptions;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  // No upgrade-insecure-requests: a school's intranet may serve plain http, and forms must still post.
+  // Referrer same-origin (not no-referrer): browsers then send our own Origin with form posts,
+  // which the pages check; URLs carry no pupil data, and no referrer leaves the site.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
   const corsOrigins = deps.security?.corsOrigins ?? [];
   // Closed unless origins are configured: a browser on any other site gets no CORS headers.
   app.use(
@@ -98,6 +109,10 @@ export function createApp(deps: AppDeps): Express {
       database: status.database ? 'ok' : 'unavailable',
     });
   });
+
+  // The pages: their own paths only, before the API docs (whose /docs would take /docs/forloebspakke).
+  const ui = deps.ui !== undefined ? createUi({ ...deps.ui, db, now, ...(deps.logError ? { logError: deps.logError } : {}) }) : undefined;
+  if (ui !== undefined) app.use(ui.handler);
 
   const openApiDocument = buildOpenApiDocument();
   app.get('/openapi.json', (_req, res) => {
@@ -170,7 +185,10 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/api', auditRouter(audit));
 
-  app.use((_req, res) => {
+  app.use((req, res) => {
+    // A person in a browser gets a page in Danish; a program gets problem+json.
+    const forProgram = /^\/(api|codec|openapi\.json)(\/|$)/.test(req.path) || req.accepts(['application/json', 'text/html']) !== 'text/html';
+    if (ui !== undefined && !forProgram) return ui.notFound(req, res);
     sendProblem(res, { type: 'about:blank', title: 'Not found', status: 404, detail: 'no route matches this path' });
   });
 

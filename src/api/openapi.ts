@@ -242,7 +242,9 @@ export function buildOpenApiDocument() {
       title: 'Fraværsforløb API',
       version: '1.0.0',
       description:
-        'Case packages (forløbspakker) for pupils whose school absence is concerning: mapping, action plan, follow-up and closure.',
+        'Case packages (forløbspakker) for pupils whose school absence is concerning: mapping, action plan, follow-up and closure.\n\n' +
+        'The case package as a diagram, drawn from the state machine that runs every case: [forløbspakken (SVG)](/docs/forloebspakke.svg). ' +
+        'People use the service in the browser at [/](/).',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths: withBearerAuth({

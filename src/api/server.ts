@@ -10,6 +10,7 @@ import { createCaseStore, openDatabase } from '../db/index';
 import type { CaseStore } from '../db/types';
 import { failStartup, isMainModule, onShutdownSignal } from '../lifecycle';
 import { tokenVerifierFor } from '../access';
+import { signInModeFor } from '../ui/signIn/fromConfig';
 import { createLogger, errorFields, type Logger } from '../logger';
 import { caseDataConverter } from '../temporal/dataConverter';
 import { loadKeyring } from '../temporal/keyFile';
@@ -152,6 +153,8 @@ async function runApiProcess(): Promise<void> {
     const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
     const store = createCaseStore(db);
     const tokens = await tokenVerifierFor(config.auth, config.dataDir);
+    // Cookies are Secure when people reach the service over https.
+    const publicBaseUrl = config.notices.publicBaseUrl;
     api.attach(
       createApp({
         client,
@@ -161,6 +164,10 @@ async function runApiProcess(): Promise<void> {
         security: config.security,
         payloadCodecs: dataConverter.payloadCodecs ?? [],
         thresholds: config.thresholds,
+        ui: {
+          signIn: await signInModeFor(config.auth, config.dataDir, tokens),
+          ...(publicBaseUrl !== undefined ? { publicBaseUrl } : {}),
+        },
         health: createHealthCheck({ client, store }),
         logError: (message, error) => logger.error(message, errorFields(error)),
       }),

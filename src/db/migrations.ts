@@ -261,6 +261,36 @@ export const migrations: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
     `,
   },
+  {
+    version: 8,
+    name: 'browser sessions and sign-ins in progress',
+    sql: `
+      -- A signed-in person in the browser. The cookie holds a random id; only its SHA-256 is
+      -- stored, so a copy of this table cannot be replayed as a cookie.
+      CREATE TABLE ui_sessions (
+        session_hash text        COLLATE "C" PRIMARY KEY,
+        sub          text        NOT NULL,
+        role         text        NOT NULL,
+        schools      jsonb       NOT NULL,
+        display_name text        NOT NULL,
+        -- The bearer token the pages use towards /api on the person's behalf.
+        access_token text        NOT NULL,
+        csrf_token   text        NOT NULL,
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        expires_at   timestamptz NOT NULL
+      );
+      CREATE INDEX ui_sessions_expiry_idx ON ui_sessions (expires_at);
+
+      -- An OpenID Connect sign-in between the redirect to the provider and its answer.
+      CREATE TABLE ui_sign_ins (
+        state_hash    text        COLLATE "C" PRIMARY KEY,
+        code_verifier text        NOT NULL,
+        nonce         text        NOT NULL,
+        return_to     text        NOT NULL,
+        expires_at    timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

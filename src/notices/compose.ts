@@ -34,7 +34,7 @@ const LADDER: Readonly<Record<number, string>> = {
 };
 
 export function caseLink(options: ComposeOptions, caseId: string): string {
-  return `${options.publicBaseUrl.replace(/\/+$/, '')}/api/cases/${encodeURIComponent(caseId)}`;
+  return `${options.publicBaseUrl.replace(/\/+$/, '')}/forloeb/${encodeURIComponent(caseId)}`;
 }
 
 const dateOrUnknown = (date: string | undefined): string => (date === undefined ? 'ukendt' : danishDate(date));

@@ -38,8 +38,9 @@ describe('available actions', () => {
 
   it('when the case is at the top of the escalation ladder, then escalation is no longer offered', () => {
     let snapshot = inFollowUp();
-    for (const [level, extra] of [[1, {}], [2, {}], [3, { externalResources: ['ppr' as const] }]] as const) {
-      snapshot = accept(snapshot, { type: 'escalate', reason: `trin ${level}`, ...extra, at: at('2027-01-12') }).snapshot;
+    for (const level of [1, 2, 3]) {
+      const resources = level === 3 ? { externalResources: ['ppr' as const] } : {};
+      snapshot = accept(snapshot, { type: 'escalate', reason: `trin ${level}`, ...resources, at: at('2027-01-12') }).snapshot;
     }
     expect(snapshot.context.escalationLevel).toBe(3);
     expect(availableActions(snapshot).actions).not.toContain('escalate');

@@ -148,7 +148,7 @@ describe.each(DATABASE_KINDS)('delivering notices, on %s', (kind) => {
       expect(digest?.text).toContain(title);
     }
     expect(digest?.text).toContain('Frist overskredet: Samtale med forældrene (spor C)\n   Frist: 13. november 2026');
-    expect(digest?.text).toContain(`Sagen: ${BASE_URL}/api/cases/${caseId}`);
+    expect(digest?.text).toContain(`Sagen: ${BASE_URL}/forloeb/${caseId}`);
 
     const [leaderMail, ...moreForLeader] = smtp.to(s.leader);
     expect(moreForLeader).toEqual([]);
@@ -189,7 +189,7 @@ describe.each(DATABASE_KINDS)('delivering notices, on %s', (kind) => {
     const mails = smtp.to(s.tovholder);
     expect(mails).toHaveLength(2);
     expect(mails[1]?.subject).toBe('Fraværsforløb: 4 påmindelser 2. december 2026');
-    expect(mails[1]?.text).toContain(`/api/cases/${later}`);
+    expect(mails[1]?.text).toContain(`/forloeb/${later}`);
 
     // And no second digest that day.
     setClock('2026-12-02T15:00:00Z');
@@ -210,7 +210,7 @@ describe.each(DATABASE_KINDS)('delivering notices, on %s', (kind) => {
     expect(urgent?.subject).toBe('Haster: sag eskaleret til niveau 1 (elevreference P-4711)');
     expect(urgent?.text).toContain('eskaleret til niveau 1 på eskaleringstrappen den 1. december 2026');
     expect(urgent?.text).toContain('ressourceteamets næste møde');
-    expect(urgent?.text).toContain(`Sagen: ${BASE_URL}/api/cases/${caseId}`);
+    expect(urgent?.text).toContain(`Sagen: ${BASE_URL}/forloeb/${caseId}`);
     expectDecentMail(urgent!);
     const [item] = await listed({ caseId });
     expect(item).toMatchObject({ kind: 'escalation', role: 'resource_team', urgent: true, status: 'sent', attempts: 1, recipient: s.resourceTeam });

@@ -178,7 +178,7 @@ describe('notices through a case, delivered over SMTP by the dispatcher workflow
     const [digest] = await smtp.waitFor((mail) => mail.to.includes(s.tovholder));
     expect(digest?.subject).toMatch(new RegExp(`^Fraværsforløb: 4 påmindelser \\d+\\. \\p{L}+ \\d{4}$`, 'u'));
     expect(digest?.text.match(/^\d+\. Frist overskredet: /gm)).toHaveLength(4);
-    expect(digest?.text).toContain(`Sagen: ${PUBLIC_BASE_URL}/api/cases/${opened.caseId}`);
+    expect(digest?.text).toContain(`Sagen: ${PUBLIC_BASE_URL}/forloeb/${opened.caseId}`);
     expect(digest?.text).toContain('Elevreference: P-4711');
     expect(digest?.text).not.toContain('mandagsfravær'); // the concern's note
 
@@ -236,8 +236,8 @@ describe('notices through a case, delivered over SMTP by the dispatcher workflow
 
     shift += DAY_MS;
     const mails = await smtp.waitFor((mail) => mail.to.includes(s.tovholder), { count: before + 1 });
-    expect(mails.at(-1)?.text).toContain(`/api/cases/${second.caseId}`);
-    expect(mails.at(-1)?.text).not.toContain(`/api/cases/${opened.caseId}`);
+    expect(mails.at(-1)?.text).toContain(`/forloeb/${second.caseId}`);
+    expect(mails.at(-1)?.text).not.toContain(`/forloeb/${opened.caseId}`);
   });
 });
 

@@ -1,0 +1,383 @@
+/**
+ * One page per case action: a form, sent to the API as the tovholder typed it, and on a refusal
+ * the same form again with the API's reasons next to the fields. Each action is declared once in
+ * ACTION_PAGES (its URL, API path, labels and how the form becomes the body); the routes are
+ * derived from that list.
+ */
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { addDays, danishDateOf } from '../../domain/dates';
+import {
+  MEASURE_TRACKS,
+  bridgingDecision,
+  caseView,
+  externalResource,
+  followUpOutcome,
+  type CaseAction,
+  type CaseView,
+  type MeasureTrack,
+} from '../../domain/schemas';
+import { FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS, MAX_ESCALATION_LEVEL, STEP_TITLES } from '../../machines';
+import { ApiRefusal } from '../apiClient';
+import { errorPage, page, signedIn, type UiContext } from '../context';
+import * as da from '../danish';
+import { asFormBody, formErrors, list, NO_ERRORS, optional, text, type FormBody, type FormErrors } from '../forms';
+import { caseIdOf } from './casePage';
+
+interface Built {
+  body: unknown;
+  /** The API numbers what was sent; the form may have left empty slots out. */
+  renamePath?: (path: string) => string;
+}
+
+interface ActionPage {
+  readonly action: CaseAction;
+  /** The page's URL under /forloeb/{caseId}/. */
+  readonly slug: string;
+  /** The API route under /api/cases/{caseId}/. */
+  readonly apiPath: (stepId: string | undefined) => string;
+  readonly template: string;
+  readonly title: (view: CaseView, stepId: string | undefined) => string;
+  /** The Danish name of each field the form has, by its API path. */
+  readonly labelOf: (path: string, view: CaseView) => string | undefined;
+  readonly build: (form: FormBody, view: CaseView) => Built;
+  /** What the form shows the first time. */
+  readonly initial: (view: CaseView, today: string) => FormBody;
+  /** Extra things the template needs (option lists, the follow-up window). */
+  readonly extra?: (view: CaseView, today: string, form: FormBody) => Record<string, unknown>;
+}
+
+const options = <K extends string>(labels: Record<K, string>) =>
+  (Object.entries(labels) as [K, string][]).map(([value, label]) => ({ value, text: label }));
+
+const EXTERNAL_OPTIONS = options(da.EXTERNAL_RESOURCE_LABELS).filter((option) => externalResource.options.includes(option.value));
+
+/** Measure slots per track: the current plan's measures (carried by id) and one or two empty ones. */
+export interface MeasureSlot {
+  index: number;
+  track: MeasureTrack;
+  trackLabel: string;
+  number: number;
+  measureId: string;
+  first: boolean;
+}
+
+function measureSlots(view: CaseView): MeasureSlot[] {
+  const slots: MeasureSlot[] = [];
+  for (const track of MEASURE_TRACKS) {
+    const existing = view.plan?.measures.filter((measure) => measure.track === track) ?? [];
+    const count = Math.max(2, existing.length + 1);
+    for (let n = 0; n < count; n += 1) {
+      slots.push({
+        index: slots.length,
+        track,
+        trackLabel: da.MEASURE_TRACK_LABELS[track],
+        number: n + 1,
+        measureId: existing[n]?.measureId ?? '',
+        first: n === 0,
+      });
+    }
+  }
+  return slots;
+}
+
+const MEASURE_FIELDS = { description: 'Beskrivelse', responsible: 'Ansvarlig', startsOn: 'Startdato', reviewOn: 'Evalueres' } as const;
+
+function measureLabel(path: string, view: CaseView): string | undefined {
+  const match = /^measures\[(\d+)\]\.(\w+)$/.exec(path);
+  if (!match) return path === 'measures' ? 'Indsatser' : path === 'adoptedOn' ? 'Dato for vedtagelse' : undefined;
+  const slot = measureSlots(view)[Number(match[1])];
+  const field = match[2] as keyof typeof MEASURE_FIELDS;
+  if (slot === undefined) return undefined;
+  return `${slot.trackLabel}, indsats ${slot.number}: ${MEASURE_FIELDS[field] ?? 'Indsatsen'}`;
+}
+
+function reviewLabel(path: string, view: CaseView): string | undefined {
+  const match = /^reviews\[(\d+)\]\.(\w+)$/.exec(path);
+  const names: Record<string, string> = { done: 'Gennemført', effect: 'Effekt', action: 'Videre', measureId: 'Indsats' };
+  if (match) {
+    const measure = view.plan?.measures[Number(match[1])];
+    return `${measure ? measure.description.slice(0, 60) : 'Indsats'}: ${names[match[2] ?? ''] ?? 'Evaluering'}`;
+  }
+  const top: Record<string, string> = {
+    heldOn: 'Dato for mødet',
+    reviews: 'Evaluering af indsatserne',
+    outcome: 'Udfald',
+    nextFollowUpOn: 'Næste opfølgning',
+    externalResources: 'Eksterne ressourcer',
+  };
+  return top[path];
+}
+
+const ACTION_PAGES: readonly ActionPage[] = [
+  {
+    action: 'step.complete',
+    slug: 'trin/:stepId',
+    apiPath: (stepId) => `steps/${stepId ?? ''}/complete`,
+    template: 'action-step.njk',
+    title: (_view, stepId) => (stepId !== undefined && stepId in STEP_TITLES ? STEP_TITLES[stepId as keyof typeof STEP_TITLES] : 'Trin'),
+    labelOf: (path) => ({ completedOn: 'Dato for udført', note: 'Note' })[path],
+    build: (form) => {
+      const completedOn = optional(form, 'completedOn');
+      const note = optional(form, 'note');
+      return { body: { ...(completedOn !== undefined ? { completedOn } : {}), ...(note !== undefined ? { note } : {}) } };
+    },
+    initial: () => ({}),
+  },
+  {
+    action: 'assessment.decide',
+    slug: 'vurdering',
+    apiPath: () => 'assessment',
+    template: 'action-assessment.njk',
+    title: () => 'Vurdering efter kortlægningen',
+    labelOf: (path) => ({ decision: 'Vurdering', rationale: 'Begrundelse', decidedOn: 'Dato for vurderingen' })[path],
+    build: (form) => {
+      const decidedOn = optional(form, 'decidedOn');
+      return { body: { decision: optional(form, 'decision'), rationale: text(form, 'rationale'), ...(decidedOn !== undefined ? { decidedOn } : {}) } };
+    },
+    initial: () => ({}),
+    extra: () => ({ decisions: options(da.ASSESSMENT_LABELS) }),
+  },
+  {
+    action: 'plan.submit',
+    slug: 'handleplan',
+    apiPath: () => 'plan',
+    template: 'action-plan.njk',
+    title: (view) => (view.plan === null ? 'Handleplan' : 'Revidér handleplanen'),
+    labelOf: measureLabel,
+    build: (form, view) => {
+      const slotOf: number[] = [];
+      const measures: Record<string, string>[] = [];
+      for (const slot of measureSlots(view)) {
+        const at = (field: string) => text(form, `measures[${slot.index}].${field}`).trim();
+        const typed = ['description', 'responsible', 'startsOn', 'reviewOn'].some((field) => at(field) !== '');
+        if (!typed) continue;
+        slotOf.push(slot.index);
+        const measureId = at('measureId');
+        measures.push({
+          ...(measureId !== '' ? { measureId } : {}),
+          track: slot.track,
+          description: at('description'),
+          responsible: at('responsible'),
+          startsOn: at('startsOn'),
+          reviewOn: at('reviewOn'),
+        });
+      }
+      const adoptedOn = optional(form, 'adoptedOn');
+      return {
+        body: { measures, ...(adoptedOn !== undefined ? { adoptedOn } : {}) },
+        renamePath: (path) => path.replace(/^measures\[(\d+)\]/, (whole, index: string) => {
+          const slot = slotOf[Number(index)];
+          return slot === undefined ? whole : `measures[${slot}]`;
+        }),
+      };
+    },
+    initial: (view) => {
+      const form: FormBody = {};
+      for (const slot of measureSlots(view)) {
+        const measure = view.plan?.measures.find((candidate) => candidate.measureId === slot.measureId && slot.measureId !== '');
+        if (measure === undefined) continue;
+        form[`measures[${slot.index}].measureId`] = measure.measureId;
+        form[`measures[${slot.index}].description`] = measure.description;
+        form[`measures[${slot.index}].responsible`] = measure.responsible;
+        form[`measures[${slot.index}].startsOn`] = measure.startsOn;
+        form[`measures[${slot.index}].reviewOn`] = measure.reviewOn;
+      }
+      return form;
+    },
+    extra: (view) => {
+      const slots = measureSlots(view);
+      return { tracks: MEASURE_TRACKS.map((track) => ({ track, label: da.MEASURE_TRACK_LABELS[track], slots: slots.filter((slot) => slot.track === track) })) };
+    },
+  },
+  {
+    action: 'followUp.record',
+    slug: 'opfoelgning',
+    apiPath: () => 'follow-ups',
+    template: 'action-follow-up.njk',
+    title: () => 'Opfølgning',
+    labelOf: reviewLabel,
+    build: (form, view) => {
+      const reviews = (view.plan?.measures ?? []).map((measure, index) => {
+        const done = text(form, `reviews[${index}].done`);
+        return {
+          measureId: measure.measureId,
+          done: done === 'ja' ? true : done === 'nej' ? false : undefined,
+          effect: optional(form, `reviews[${index}].effect`),
+          action: optional(form, `reviews[${index}].action`),
+        };
+      });
+      const next = optional(form, 'nextFollowUpOn');
+      const resources = list(form, 'externalResources');
+      return {
+        body: {
+          heldOn: text(form, 'heldOn'),
+          reviews,
+          outcome: optional(form, 'outcome'),
+          ...(next !== undefined ? { nextFollowUpOn: next } : {}),
+          ...(resources.length > 0 ? { externalResources: resources } : {}),
+        },
+      };
+    },
+    initial: () => ({}),
+    extra: (view, today, form) => {
+      const held = optional(form, 'heldOn') ?? today;
+      return {
+        measures: view.plan?.measures ?? [],
+        outcomes: options(da.FOLLOW_UP_OUTCOME_LABELS).filter((option) => followUpOutcome.options.includes(option.value)),
+        effects: options(da.REVIEW_EFFECT_LABELS),
+        reviewActions: options(da.REVIEW_ACTION_LABELS),
+        externalOptions: EXTERNAL_OPTIONS,
+        window: { from: addDays(held, FOLLOW_UP_MIN_DAYS), to: addDays(held, FOLLOW_UP_MAX_DAYS), heldOn: held },
+      };
+    },
+  },
+  {
+    action: 'escalate',
+    slug: 'eskalering',
+    apiPath: () => 'escalations',
+    template: 'action-escalation.njk',
+    title: (view) => `Eskalér til trin ${view.escalationLevel + 1}`,
+    labelOf: (path) => ({ reason: 'Begrundelse', externalResources: 'Eksterne ressourcer' })[path],
+    build: (form) => {
+      const resources = list(form, 'externalResources');
+      return { body: { reason: text(form, 'reason'), ...(resources.length > 0 ? { externalResources: resources } : {}) } };
+    },
+    initial: () => ({}),
+    extra: (view) => ({
+      nextLevel: view.escalationLevel + 1,
+      // The top of the ladder brings in help from outside the school: ask which.
+      asksForResources: view.escalationLevel + 1 === MAX_ESCALATION_LEVEL,
+      externalOptions: EXTERNAL_OPTIONS,
+    }),
+  },
+  {
+    action: 'close',
+    slug: 'afslutning',
+    apiPath: () => 'closure',
+    template: 'action-closure.njk',
+    title: () => 'Afslut forløbet',
+    labelOf: (path) =>
+      ({
+        criteria: 'Kriterier for afslutning',
+        'criteria.regularAttendance': da.CRITERIA_LABELS.regularAttendance,
+        'criteria.partiesAgree': da.CRITERIA_LABELS.partiesAgree,
+        'criteria.measuresToKeep': 'Indsatser der fortsætter',
+        relapsePreventionPlan: 'Plan for at forebygge tilbagefald',
+        'bridging.decision': 'Brobygning',
+        'bridging.note': 'Hvilken indsats eleven brobygges til',
+        closedOn: 'Dato for afslutning',
+      })[path],
+    build: (form) => {
+      const checked = new Set(list(form, 'criteria'));
+      const note = optional(form, 'bridging.note');
+      const closedOn = optional(form, 'closedOn');
+      return {
+        body: {
+          criteria: {
+            regularAttendance: checked.has('regularAttendance'),
+            wellbeingImproving: checked.has('wellbeingImproving'),
+            communityChallengesReduced: checked.has('communityChallengesReduced'),
+            pupilMotivated: checked.has('pupilMotivated'),
+            partiesAgree: checked.has('partiesAgree'),
+            measuresToKeep: text(form, 'criteria.measuresToKeep')
+              .split(/\r?\n/)
+              .map((line) => line.trim())
+              .filter((line) => line !== ''),
+          },
+          relapsePreventionPlan: text(form, 'relapsePreventionPlan'),
+          bridging: { decision: optional(form, 'bridging.decision'), ...(note !== undefined ? { note } : {}) },
+          ...(closedOn !== undefined ? { closedOn } : {}),
+        },
+      };
+    },
+    initial: () => ({}),
+    extra: () => ({
+      criteriaOptions: options(da.CRITERIA_LABELS),
+      bridgingOptions: options(da.BRIDGING_LABELS).filter((option) => bridgingDecision.options.includes(option.value)),
+    }),
+  },
+];
+
+/** Where the page is sent after each action, with the confirmation's code. */
+const DONE_CODE: Record<CaseAction, string> = {
+  'step.complete': 'trin',
+  'assessment.decide': 'vurdering',
+  'plan.submit': 'handleplan',
+  'followUp.record': 'opfoelgning',
+  escalate: 'eskalering',
+  close: 'afslutning',
+};
+
+export function actionPagesRouter(ui: UiContext): Router {
+  const router = Router();
+
+  for (const action of ACTION_PAGES) {
+    const path = `/forloeb/:caseId/${action.slug}`;
+    const stepOf = (req: Request) => (typeof req.params.stepId === 'string' ? req.params.stepId : undefined);
+
+    const show = (req: Request, res: Response, view: CaseView, form: FormBody, errors: FormErrors, status = 200) => {
+      const today = danishDateOf(ui.now());
+      const stepId = stepOf(req);
+      page(
+        ui,
+        req,
+        res,
+        action.template,
+        {
+          title: action.title(view, stepId),
+          heading: action.title(view, stepId),
+          view,
+          stepId,
+          values: form,
+          errors,
+          hasErrors: errors.list.length > 0 || errors.general !== undefined,
+          key: randomUUID(),
+          today,
+          caseHref: `/forloeb/${view.caseId}`,
+          ...(action.extra?.(view, today, form) ?? {}),
+        },
+        status,
+      );
+    };
+
+    /** The case, and whether the machine offers this action on it now. */
+    const load = async (req: Request, res: Response) => {
+      const caseId = caseIdOf(req);
+      if (caseId === undefined) return undefined;
+      const view = await signedIn(res).api.get(`/api/cases/${caseId}`, caseView);
+      return view;
+    };
+
+    const offered = (view: CaseView, stepId: string | undefined) =>
+      (view.available?.actions ?? []).includes(action.action) && (action.action !== 'step.complete' || (stepId !== undefined && (view.available?.steps ?? []).includes(stepId)));
+
+    router.get(path, async (req, res) => {
+      const view = await load(req, res);
+      if (view === undefined) return errorPage(ui, req, res, 404);
+      if (!offered(view, stepOf(req))) {
+        // Not possible now (already done, another phase): back to the case, which shows why.
+        res.redirect(303, `/forloeb/${view.caseId}`);
+        return;
+      }
+      show(req, res, view, action.initial(view, danishDateOf(ui.now())), NO_ERRORS);
+    });
+
+    router.post(path, async (req, res) => {
+      const view = await load(req, res);
+      if (view === undefined) return errorPage(ui, req, res, 404);
+      const form = asFormBody(req.body);
+      const { body, renamePath } = action.build(form, view);
+      try {
+        await signedIn(res).api.post(`/api/cases/${view.caseId}/${action.apiPath(stepOf(req))}`, body, caseView, optional(form, '_key'));
+      } catch (error) {
+        if (!(error instanceof ApiRefusal) || ![400, 409, 422].includes(error.problem.status)) throw error;
+        const errors = formErrors(error.problem, (p) => action.labelOf(p, view), renamePath);
+        show(req, res, view, form, errors, error.problem.status);
+        return;
+      }
+      res.redirect(303, `/forloeb/${view.caseId}?udfoert=${DONE_CODE[action.action]}`);
+    });
+  }
+  return router;
+}

@@ -1,0 +1,163 @@
+/**
+ * The case page (`/forloeb/{caseId}`): where the case is, its open steps with school days left or
+ * late, exactly the actions the machine allows now, the plan and its revisions, follow-ups,
+ * escalations, letter drafts and the timeline. Also a letter draft's own printable page and the
+ * approve/discard forms.
+ */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { schoolDaysBetween, type SchoolCalendar } from '../../domain/calendar';
+import { danishDateOf } from '../../domain/dates';
+import { caseTimeline } from '../../domain/readModelSchemas';
+import { caseView, isoDate, type CaseView } from '../../domain/schemas';
+import { letterDraft, letterDraftList } from '../../letters/schemas';
+import { ApiRefusal, type ApiClient } from '../apiClient';
+import { errorPage, page, signedIn, type UiContext } from '../context';
+import * as da from '../danish';
+import { processDiagramFor } from '../processPicture';
+
+export const caseIdParam = z.uuid();
+
+const calendarAnswer = z.object({ holidays: z.array(z.object({ from: isoDate, to: isoDate, name: z.string().optional() })) });
+
+/** The confirmations after an action, by the code the redirect carries (never case data). */
+const DONE: Record<string, string> = {
+  oprettet: 'Forløbet er oprettet. Kortlægningen er gået i gang.',
+  trin: 'Trinnet er markeret som udført.',
+  vurdering: 'Vurderingen er gemt.',
+  handleplan: 'Handleplanen er gemt.',
+  opfoelgning: 'Opfølgningen er gemt.',
+  eskalering: 'Forløbet er eskaleret.',
+  afslutning: 'Forløbet er afsluttet.',
+  'brev-godkendt': 'Brevet er godkendt og kan udskrives.',
+  'brev-kasseret': 'Brevet er kasseret.',
+  'brev-allerede': 'Brevet var allerede godkendt eller kasseret.',
+};
+
+export async function schoolCalendar(api: ApiClient, schoolId: string, today: string): Promise<SchoolCalendar> {
+  const year = Number(today.slice(0, 4));
+  const years = await Promise.all(
+    [year, year + 1].map((y) => api.get(`/api/calendar?schoolId=${encodeURIComponent(schoolId)}&year=${y}`, calendarAnswer)),
+  );
+  return { daysOff: years.flatMap((answer) => answer.holidays) };
+}
+
+export function caseIdOf(req: Request): string | undefined {
+  const parsed = caseIdParam.safeParse(req.params.caseId);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function actionHref(caseId: string, action: string, stepId?: string): string {
+  switch (action) {
+    case 'step.complete':
+      return `/forloeb/${caseId}/trin/${stepId ?? ''}`;
+    case 'assessment.decide':
+      return `/forloeb/${caseId}/vurdering`;
+    case 'plan.submit':
+      return `/forloeb/${caseId}/handleplan`;
+    case 'followUp.record':
+      return `/forloeb/${caseId}/opfoelgning`;
+    case 'escalate':
+      return `/forloeb/${caseId}/eskalering`;
+    case 'close':
+      return `/forloeb/${caseId}/afslutning`;
+    default:
+      return `/forloeb/${caseId}`;
+  }
+}
+
+/** What the page offers: the machine's own list (available), else nothing. */
+function offeredActions(view: CaseView) {
+  const available = view.available ?? { actions: [], steps: [] };
+  return available.actions
+    .filter((action) => action !== 'step.complete')
+    .map((action) => ({
+      action,
+      href: actionHref(view.caseId, action),
+      text: action === 'plan.submit' && view.plan !== null ? 'Revidér handleplanen' : da.ACTION_LABELS[action],
+    }));
+}
+
+export function casePageRouter(ui: UiContext): Router {
+  const router = Router();
+
+  router.get('/forloeb/:caseId', async (req: Request, res: Response) => {
+    const caseId = caseIdOf(req);
+    if (caseId === undefined) return errorPage(ui, req, res, 404);
+    const { api } = signedIn(res);
+    // The case first: a case out of reach stops here with the same 404 as one that does not exist.
+    const view = await api.get(`/api/cases/${caseId}`, caseView);
+    const today = danishDateOf(ui.now());
+    const [timeline, drafts, calendar, picture] = await Promise.all([
+      api.get(`/api/cases/${caseId}/timeline`, caseTimeline),
+      api.get(`/api/cases/${caseId}/drafts`, letterDraftList),
+      schoolCalendar(api, view.schoolId, today),
+      processDiagramFor(view),
+    ]);
+    const completable = new Set(view.available?.steps ?? []);
+    const steps = view.steps.map((step) => ({
+      ...step,
+      statusLabel: da.STEP_STATUS_LABELS[step.status],
+      trackLabel: step.track !== undefined ? da.TRACK_LABELS[step.track] : undefined,
+      daysText: step.status === 'done' || step.status === 'cancelled' ? '' : da.schoolDaysText(schoolDaysBetween(today, step.dueOn, calendar)),
+      completeHref: completable.has(step.stepId) ? actionHref(caseId, 'step.complete', step.stepId) : undefined,
+    }));
+    const doneCode = typeof req.query.udfoert === 'string' ? req.query.udfoert : undefined;
+    page(ui, req, res, 'case.njk', {
+      title: 'Forløb',
+      view,
+      phaseLabel: da.PHASE_LABELS[view.phase],
+      concernLabel: da.CONCERN_LABELS[view.concern.source],
+      openSteps: steps.filter((step) => step.status !== 'done' && step.status !== 'cancelled'),
+      doneSteps: steps.filter((step) => step.status === 'done'),
+      actions: offeredActions(view),
+      revisions: [...view.planRevisions].reverse(),
+      measureTitles: Object.fromEntries(view.planRevisions.flatMap((plan) => plan.measures.map((m) => [m.measureId, m.description]))),
+      timeline: {
+        phases: timeline.phases.map((phase) => ({ ...phase, label: da.PHASE_LABELS[phase.phase] })),
+        events: [...timeline.events].reverse().map((event) => ({
+          ...event,
+          label: da.EVENT_LABELS[event.type],
+          stepTitle: view.steps.find((step) => step.stepId === event.stepId)?.title,
+          phaseLabel: da.PHASE_LABELS[event.phase],
+        })),
+      },
+      drafts: drafts.items.filter((draft) => draft.status !== 'discarded'),
+      picture,
+      notice: doneCode !== undefined ? DONE[doneCode] : undefined,
+      today,
+    });
+  });
+
+  router.get('/forloeb/:caseId/breve/:draftId', async (req, res) => {
+    const caseId = caseIdOf(req);
+    if (caseId === undefined) return errorPage(ui, req, res, 404);
+    const { api } = signedIn(res);
+    const drafts = await api.get(`/api/cases/${caseId}/drafts`, letterDraftList);
+    const draft = drafts.items.find((item) => item.draftId === req.params.draftId);
+    if (draft === undefined) return errorPage(ui, req, res, 404);
+    page(ui, req, res, 'letter.njk', { title: 'Brev', draft, caseId });
+  });
+
+  for (const [slug, apiVerb, done] of [
+    ['godkend', 'approve', 'brev-godkendt'],
+    ['kasser', 'discard', 'brev-kasseret'],
+  ] as const) {
+    router.post(`/forloeb/:caseId/breve/:draftId/${slug}`, async (req, res) => {
+      const caseId = caseIdOf(req);
+      const draftId = caseIdParam.safeParse(req.params.draftId);
+      if (caseId === undefined || !draftId.success) return errorPage(ui, req, res, 404);
+      const { api } = signedIn(res);
+      try {
+        await api.post(`/api/drafts/${draftId.data}/${apiVerb}`, {}, letterDraft);
+      } catch (error) {
+        // Decided already (a second click, or a colleague): say so rather than fail.
+        if (error instanceof ApiRefusal && error.problem.status === 409) return res.redirect(303, `/forloeb/${caseId}?udfoert=brev-allerede#breve`);
+        throw error;
+      }
+      res.redirect(303, `/forloeb/${caseId}?udfoert=${done}#breve`);
+    });
+  }
+
+  return router;
+}
