@@ -14,6 +14,7 @@ import {
   type SigningKey,
   type TokenVerifier,
 } from '../../src/access';
+import type { LocalSignIn } from '../../src/ui';
 
 let key: Promise<SigningKey> | undefined;
 const signingKey = () => (key ??= generateSigningKey('test-key'));
@@ -70,5 +71,20 @@ export function routeTokens(): (method: string, path: string) => Promise<string>
       byRole.set(role, token);
     }
     return token;
+  };
+}
+
+/**
+ * The local sign-in page's mode, signing with this process's test key (what `npm start` does with
+ * the key in DATA_DIR), so sessions made in tests carry tokens the test verifier accepts.
+ */
+export function testLocalSignIn(): LocalSignIn {
+  return {
+    kind: 'local',
+    async issueToken(principal) {
+      const schools = principal.schools === 'all' ? ['*'] : principal.schools;
+      const token = await tokenFor({ role: principal.role, schools, sub: principal.sub, expiresInSeconds: 3600 });
+      return { token, expiresAt: new Date(Date.now() + 3600_000) };
+    },
   };
 }

@@ -43,6 +43,10 @@ export interface StartApiOptions {
   worker?: boolean;
   /** CORS origins and rate limit; default: CORS closed and a limit no test reaches. */
   security?: AppDeps['security'];
+  /** The web UI and its sign-in; default: the API alone. */
+  ui?: AppDeps['ui'];
+  /** The app's clock; default the real one. */
+  now?: () => Date;
 }
 
 /** Listens on port 0 and answers once the port is known. */
@@ -83,6 +87,8 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       payloadCodecs: TEST_DATA_CONVERTER.payloadCodecs ?? [],
       health: options.health ? options.health(store) : createHealthCheck({ client: temporal.client, store }),
       taskQueue,
+      ...(options.ui !== undefined ? { ui: options.ui } : {}),
+      ...(options.now !== undefined ? { now: options.now } : {}),
     });
     listening = await listen(app);
   } catch (error) {
