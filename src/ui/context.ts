@@ -20,6 +20,8 @@ export interface UiContext {
   readonly cookies: CookiePolicy;
   readonly now: () => Date;
   readonly logError?: (message: string, error: unknown) => void;
+  /** The origin of publicBaseUrl, when set: what browsers name in Origin behind a proxy that ends TLS. */
+  readonly publicOrigin?: string;
 }
 
 export interface SignedIn {
@@ -88,17 +90,24 @@ function ownOrigin(req: Request): string {
 }
 
 /**
+ * A form post's Origin (when the browser sends one) is this site: the request's own origin, or
+ * the public one (behind a proxy that ends TLS the app itself sees plain http on another host).
+ */
+export function fromOwnSite(ui: UiContext, req: Request): boolean {
+  const origin = req.get('origin');
+  return origin === undefined || origin === ownOrigin(req) || (ui.publicOrigin !== undefined && origin === ui.publicOrigin);
+}
+
+/**
  * Every form post must come from our own pages: the Origin (when the browser sends one) is ours,
  * and the form carries the session's token. A post from another site fails both.
  */
 export function verifyForm(ui: UiContext, expected: (req: Request, res: Response) => string | undefined): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST') return next();
-    const origin = req.get('origin');
     const token = (req.body as Record<string, unknown> | undefined)?._csrf;
     const want = expected(req, res);
-    const originOk = origin === undefined || origin === ownOrigin(req);
-    if (originOk && typeof token === 'string' && want !== undefined && sameToken(token, want)) return next();
+    if (fromOwnSite(ui, req) && typeof token === 'string' && want !== undefined && sameToken(token, want)) return next();
     errorPage(ui, req, res, 403, 'Formularen kom ikke fra en af tjenestens egne sider, eller den er for gammel. Gå tilbage, genindlæs siden og prøv igen.');
   };
 }

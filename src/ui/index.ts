@@ -71,6 +71,7 @@ function uiRouter(deps: UiDeps): { router: Router; context: UiContext } {
     sessions: createSessionStore(deps.db, deps.now),
     cookies: { secure },
     now: deps.now,
+    ...(deps.publicBaseUrl !== undefined ? { publicOrigin: new URL(deps.publicBaseUrl).origin } : {}),
     ...(deps.logError !== undefined ? { logError: deps.logError } : {}),
   };
   const baseUrl = (req: Request) => deps.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;

@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ALL_SCHOOLS, ROLES, principalFrom } from '../../access/principal';
 import { schoolId } from '../../domain/schemas';
-import { page, type UiContext } from '../context';
+import { fromOwnSite, page, type UiContext } from '../context';
 import { ROLE_LABELS } from '../danish';
 import { asFormBody, formErrors, text, type FormErrors, NO_ERRORS } from '../forms';
 import { cookieName, readCookie, setCookie } from '../session/cookies';
@@ -57,8 +57,7 @@ export function localSignInRouter(ui: UiContext, mode: LocalSignIn): Router {
   router.post('/log-ind', async (req, res) => {
     const form = asFormBody(req.body);
     const expected = readCookie(req, cookieName(ui.cookies, FORM_COOKIE));
-    const origin = req.get('origin');
-    if (expected === undefined || text(form, '_csrf') !== expected || (origin !== undefined && origin !== `${req.protocol}://${req.get('host') ?? ''}`)) {
+    if (expected === undefined || text(form, '_csrf') !== expected || !fromOwnSite(ui, req)) {
       show(req, res, { role: text(form, 'role'), school: text(form, 'school'), name: text(form, 'name') }, {
         byField: {},
         list: [],

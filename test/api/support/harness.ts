@@ -8,6 +8,7 @@
  *   const res = await api.http.post('/api/cases', openCaseBody({ schoolId }));
  */
 import { routeTokens, testTokenVerifier } from '../../support/tokens';
+import type { TokenVerifier } from '../../../src/access';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createActivities } from '../../../src/activities';
@@ -47,17 +48,21 @@ export interface StartApiOptions {
   ui?: AppDeps['ui'];
   /** The app's clock; default the real one. */
   now?: () => Date;
+  /** Which bearer tokens the API trusts; default: the test key's (testTokenVerifier). */
+  tokens?: TokenVerifier;
+  /** The port on 127.0.0.1; default a free one. */
+  port?: number;
 }
 
-/** Listens on port 0 and answers once the port is known. */
-export async function listen(app: ReturnType<typeof createApp>): Promise<{ server: Server; baseUrl: string; close(): Promise<void> }> {
+/** Listens on the port (default 0: a free one) and answers once it is known. */
+export async function listen(app: ReturnType<typeof createApp>, port = 0): Promise<{ server: Server; baseUrl: string; close(): Promise<void> }> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const started: Server = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(started)));
+    const started: Server = app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(started)));
   });
-  const { port } = server.address() as AddressInfo;
+  const { port: bound } = server.address() as AddressInfo;
   return {
     server,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${bound}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -82,7 +87,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       client: temporal.client,
       store,
       db: database.db,
-      tokens: await testTokenVerifier(),
+      tokens: options.tokens ?? (await testTokenVerifier()),
       security: options.security ?? { requestsPerMinute: 100_000 },
       payloadCodecs: TEST_DATA_CONVERTER.payloadCodecs ?? [],
       health: options.health ? options.health(store) : createHealthCheck({ client: temporal.client, store }),
@@ -90,7 +95,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       ...(options.ui !== undefined ? { ui: options.ui } : {}),
       ...(options.now !== undefined ? { now: options.now } : {}),
     });
-    listening = await listen(app);
+    listening = await listen(app, options.port);
   } catch (error) {
     await worker?.stop().catch(() => undefined);
     await database.cleanup();
