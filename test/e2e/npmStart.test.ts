@@ -3,52 +3,14 @@
  * server and PGlite in DATA_DIR). A case opened before a restart is still there, and still moving,
  * after it; Ctrl-C leaves no process behind.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/paths';
-
-interface Running {
-  child: ChildProcess;
-  apiUrl: string;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
-/** Starts src/main.ts and resolves once it prints that it is ready (or rejects with its output). */
-async function startService(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', TEMPORAL_PORT: '0', TEMPORAL_UI_PORT: '0', LOG_FORMAT: 'json' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const apiUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in time:\n${output.join('')}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      for (const line of chunk.toString().split('\n')) {
-        if (!line.startsWith('{')) continue;
-        const record = JSON.parse(line) as { msg?: string; api?: string };
-        if (record.msg === 'Fraværsforløb is ready' && record.api) {
-          clearTimeout(timer);
-          resolve(record.api);
-        }
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${String(code)} before ready:\n${output.join('')}`));
-    });
-  });
-  return { child, apiUrl, output, exited };
-}
+import { startService, type RunningService as Running } from '../support/service';
 
 /** `npm run token` as a newcomer runs it, against the same DATA_DIR as the service. */
 async function localToken(dataDir: string, args: string[]): Promise<string> {
