@@ -5,7 +5,9 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { z } from 'zod';
 import type { Principal } from '../access/principal';
+import { asFormBody, text } from './forms';
 import { ApiRefusal, createApiClient, loopbackBaseUrl, type ApiClient } from './apiClient';
 import { cookieName, readCookie, type CookiePolicy } from './session/cookies';
 import type { Session, SessionStore } from './session/sessionStore';
@@ -105,12 +107,14 @@ export function fromOwnSite(ui: UiContext, req: Request): boolean {
 export function verifyForm(ui: UiContext, expected: (req: Request, res: Response) => string | undefined): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST') return next();
-    const token = (req.body as Record<string, unknown> | undefined)?._csrf;
+    const token = text(asFormBody(req.body), '_csrf');
     const want = expected(req, res);
-    if (fromOwnSite(ui, req) && typeof token === 'string' && want !== undefined && sameToken(token, want)) return next();
+    if (fromOwnSite(ui, req) && token !== '' && want !== undefined && sameToken(token, want)) return next();
     errorPage(ui, req, res, 403, 'Formularen kom ikke fra en af tjenestens egne sider, eller den er for gammel. Gå tilbage, genindlæs siden og prøv igen.');
   };
 }
+
+const bodyParserRefusal = z.object({ expose: z.literal(true), status: z.number().int().min(400).max(499) });
 
 const ERROR_PAGES: Record<number, { title: string; text: string }> = {
   400: { title: 'Forespørgslen kunne ikke læses', text: 'Siden fik noget, den ikke kunne læse. Gå tilbage og prøv igen.' },
@@ -170,10 +174,9 @@ export function uiErrorHandler(ui: UiContext) {
       }
       if (status === 404 || status === 403 || status === 429 || status === 503) return errorPage(ui, req, res, status);
     }
-    const parserStatus = (error as { status?: unknown; expose?: unknown }).status;
-    if ((error as { expose?: unknown }).expose === true && typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
-      return errorPage(ui, req, res, parserStatus);
-    }
+    // The body parser's own refusals (too large, unreadable) are the person's to fix: a 4xx page.
+    const refusedBody = bodyParserRefusal.safeParse(error);
+    if (refusedBody.success) return errorPage(ui, req, res, refusedBody.data.status);
     ui.logError?.('page failed', error);
     errorPage(ui, req, res, 500);
   };

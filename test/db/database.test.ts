@@ -63,6 +63,8 @@ describe.each(DATABASE_KINDS)('database on %s', (kind) => {
         'schema_migrations',
         'school_contacts',
         'school_holidays',
+        'ui_sessions',
+        'ui_sign_ins',
       ]);
     });
 

@@ -54,7 +54,14 @@ describe('loadConfig', () => {
 
   it('when nothing about access is set, then tokens are checked against the local key and CORS is closed', () => {
     const config = loadConfig({});
-    expect(config.auth).toEqual({ jwksUrl: undefined, issuer: undefined, audience: 'fravaersforloeb' });
+    expect(config.auth).toEqual({
+      jwksUrl: undefined,
+      issuer: undefined,
+      audience: 'fravaersforloeb',
+      clientId: undefined,
+      clientSecret: undefined,
+      scopes: 'openid profile',
+    });
     expect(config.security).toEqual({ corsOrigins: [], requestsPerMinute: 600 });
   });
 
@@ -66,9 +73,21 @@ describe('loadConfig', () => {
       CORS_ORIGINS: 'https://portal.kommune.dk, https://skole.kommune.dk/',
       RATE_LIMIT_PER_MINUTE: '120',
     });
-    expect(config.auth).toEqual({ jwksUrl: 'https://idp.kommune.dk/jwks', issuer: 'https://idp.kommune.dk', audience: 'fravaersforloeb' });
+    expect(config.auth).toMatchObject({ jwksUrl: 'https://idp.kommune.dk/jwks', issuer: 'https://idp.kommune.dk', audience: 'fravaersforloeb' });
     expect(config.security).toEqual({ corsOrigins: ['https://portal.kommune.dk', 'https://skole.kommune.dk'], requestsPerMinute: 120 });
     expect(() => loadConfig({ CORS_ORIGINS: 'portal.kommune.dk' })).toThrow(/CORS_ORIGINS: must be a comma-separated list of http\(s\) origins/);
+  });
+
+  it('when the web UI gets a client at the provider, then it needs the provider, an issuer URL and openid among its scopes, and the secret is never echoed', () => {
+    const provider = { AUTH_JWKS_URL: 'https://idp.kommune.dk/jwks', AUTH_ISSUER: 'https://idp.kommune.dk' };
+    expect(() => loadConfig({ AUTH_CLIENT_ID: 'fravaer-web' })).toThrow(/AUTH_CLIENT_ID: needs AUTH_JWKS_URL/);
+    expect(() => loadConfig({ ...provider, AUTH_ISSUER: 'kommune-idp', AUTH_CLIENT_ID: 'fravaer-web' })).toThrow(/AUTH_ISSUER: must be the provider's URL/);
+    expect(() => loadConfig({ ...provider, AUTH_CLIENT_ID: 'fravaer-web', AUTH_SCOPES: 'profile' })).toThrow(/AUTH_SCOPES: must include openid/);
+    expect(() => loadConfig({ ...provider, AUTH_CLIENT_ID: 'fravaer-web', AUTH_CLIENT_SECRET: 'hemmelig\n', AUTH_SCOPES: 'x\ty' })).toThrow(
+      /^(?![\s\S]*hemmelig)/,
+    );
+    const config = loadConfig({ ...provider, AUTH_CLIENT_ID: 'fravaer-web', AUTH_CLIENT_SECRET: 'hemmelig' });
+    expect(config.auth).toMatchObject({ clientId: 'fravaer-web', clientSecret: 'hemmelig', scopes: 'openid profile' });
   });
 
   it('never echoes DATABASE_URL, which may hold a password', () => {

@@ -5,6 +5,8 @@
  * A second walk does the same up to the plan with JavaScript turned off.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -273,4 +275,70 @@ describe('a case from opening to closure, in the browser', () => {
     await leaderContext.close();
     await tovholderContext.close();
   }, 180_000);
+
+  it('when another site posts a form to the service in a signed-in browser, then it is refused and no case is opened', async () => {
+    const context = await browser.newContext();
+    const leader = await signIn(context, 'leader', LEADER);
+    // An attacker's page on another site (127.0.0.1 is another site than localhost), posting on load.
+    const form = (token: string) => `<!doctype html><html lang="en"><head><title>Win a prize</title></head><body>
+      <form id="f" method="post" action="${base}/forloeb/nyt">
+        <input name="_csrf" value="${token}"><input name="pupilRef" value="P-EVIL"><input name="schoolId" value="${SCHOOL}">
+        <input name="grade" value="3"><input name="tovholder" value="${TOVHOLDER}"><input name="openedOn" value="${danishDateOf(new Date())}">
+        <input name="concern.source" value="staff"></form></body></html>`;
+    const attacker: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(form('guessed-token'));
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+      const answer = page.waitForResponse((response) => response.url() === `${base}/forloeb/nyt`);
+      await page.evaluate("document.getElementById('f').submit()");
+      expect((await answer).status()).toBe(403);
+      await expect.poll(() => page.locator('h1').textContent()).toContain('Du har ikke adgang');
+    } finally {
+      await new Promise<void>((resolve) => attacker.close(() => resolve()));
+    }
+    await leader.goto(`${base}/forloeb`);
+    expect(await leader.locator('main').textContent()).not.toContain('P-EVIL');
+    await context.close();
+  }, 60_000);
+
+  /** Presses Tab until the focused element matches `test` (a JS expression on `el`), as a keyboard user would. */
+  async function tabTo(page: Page, test: string, limit = 60): Promise<void> {
+    for (let i = 0; i < limit; i += 1) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(`(() => { const el = document.activeElement; return !!el && (${test}); })()`)) return;
+    }
+    throw new Error(`no element reached by Tab matches ${test}`);
+  }
+
+  const focusVisible = (page: Page) =>
+    page.evaluate(`(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle !== 'none' && s.outlineWidth !== '0px'; })()`);
+
+  it('when only the keyboard is used, then a person signs in, opens a case from the list and reaches its actions, with the focus always visible', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/log-ind`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toContain('Gå til sidens indhold');
+    await tabTo(page, "el.id === 'role'");
+    expect(await focusVisible(page)).toBe(true);
+    await page.keyboard.type('Skoleleder');
+    await tabTo(page, "el.id === 'school'");
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(SCHOOL);
+    await tabTo(page, "el.id === 'name'");
+    await page.keyboard.type(LEADER);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/forloeb`);
+    // The first case in the list (the walks above opened them).
+    await tabTo(page, "el.tagName === 'A' && el.closest('table') !== null");
+    expect(await focusVisible(page)).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/forloeb\/[0-9a-f-]{36}$/);
+    await tabTo(page, "el.tagName === 'A' && el.closest('.action-list') !== null");
+    expect(await focusVisible(page)).toBe(true);
+    await context.close();
+  }, 60_000);
 });

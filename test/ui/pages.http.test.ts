@@ -403,6 +403,27 @@ describe('unknown addresses', () => {
   });
 });
 
+describe('the process picture and the accessibility statement', () => {
+  it('when the API documentation is read, then it links the case package diagram, which is an SVG drawn from the machine with every phase', async () => {
+    const document = (await (await fetch(`${app.baseUrl}/openapi.json`)).json()) as { info: { description: string } };
+    expect(document.info.description).toContain('(/docs/forloebspakke.svg)');
+    const answer = await fetch(`${app.baseUrl}/docs/forloebspakke.svg`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    const svg = await answer.text();
+    expect(svg).toMatch(/^<svg[^>]*role="img"/);
+    for (const phase of ['Kortlægning', 'Handleplan', 'Opfølgning', 'Afsluttet']) expect(svg, phase).toContain(phase);
+    expect(svg, 'no case is marked on the general picture').not.toContain('Her er forløbet nu');
+  });
+
+  it('when anyone opens /tilgaengelighed, then the accessibility statement answers in Danish without signing in', async () => {
+    const answer = await new Visitor().get('/tilgaengelighed');
+    expect(answer.status).toBe(200);
+    expect(headingOf(answer.text)).toBe('Tilgængelighedserklæring');
+    expect(answer.text).toContain('WCAG 2.1');
+  });
+});
+
 describe('behind a TLS proxy (publicBaseUrl https)', () => {
   // The service is reached at https://fravaer.kommune.example; a proxy ends TLS and passes the
   // request on to the app over plain http. The browser names the public origin in Origin.

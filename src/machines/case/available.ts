@@ -15,7 +15,7 @@ const ACTIONS_IN_ORDER: readonly CaseAction[] = ['step.complete', 'assessment.de
 export function availableActions(snapshot: CaseSnapshot): AvailableActions {
   if (snapshot.status === 'done') return { actions: [], steps: [] };
   const context = snapshot.context;
-  const handled = new Set(getNextTransitions(snapshot).map((transition) => transition.eventType));
+  const handled = new Set(getNextTransitions(snapshot).map((transition) => String(transition.eventType)));
   // A track's region handles step.complete only while it is open.
   const steps = DIRECTLY_COMPLETED_STEPS.filter((stepId) => {
     const step = context.steps.find((candidate) => candidate.stepId === stepId);

@@ -81,15 +81,14 @@ function measureSlots(view: CaseView): MeasureSlot[] {
   return slots;
 }
 
-const MEASURE_FIELDS = { description: 'Beskrivelse', responsible: 'Ansvarlig', startsOn: 'Startdato', reviewOn: 'Evalueres' } as const;
+const MEASURE_FIELDS: Readonly<Record<string, string>> = { description: 'Beskrivelse', responsible: 'Ansvarlig', startsOn: 'Startdato', reviewOn: 'Evalueres' };
 
 function measureLabel(path: string, view: CaseView): string | undefined {
   const match = /^measures\[(\d+)\]\.(\w+)$/.exec(path);
   if (!match) return path === 'measures' ? 'Indsatser' : path === 'adoptedOn' ? 'Dato for vedtagelse' : undefined;
   const slot = measureSlots(view)[Number(match[1])];
-  const field = match[2] as keyof typeof MEASURE_FIELDS;
   if (slot === undefined) return undefined;
-  return `${slot.trackLabel}, indsats ${slot.number}: ${MEASURE_FIELDS[field] ?? 'Indsatsen'}`;
+  return `${slot.trackLabel}, indsats ${slot.number}: ${MEASURE_FIELDS[match[2] ?? ''] ?? 'Indsatsen'}`;
 }
 
 function reviewLabel(path: string, view: CaseView): string | undefined {
@@ -115,7 +114,7 @@ const ACTION_PAGES: readonly ActionPage[] = [
     slug: 'trin/:stepId',
     apiPath: (stepId) => `steps/${stepId ?? ''}/complete`,
     template: 'action-step.njk',
-    title: (_view, stepId) => (stepId !== undefined && stepId in STEP_TITLES ? STEP_TITLES[stepId as keyof typeof STEP_TITLES] : 'Trin'),
+    title: (_view, stepId) => Object.entries(STEP_TITLES).find(([id]) => id === stepId)?.[1] ?? 'Trin',
     labelOf: (path) => ({ completedOn: 'Dato for udført', note: 'Note' })[path],
     build: (form) => {
       const completedOn = optional(form, 'completedOn');
