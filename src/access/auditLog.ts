@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Database } from '../db/types';
-import { instant, schoolId } from '../domain/schemas';
+import { freeText, instant, schoolId } from '../domain/schemas';
 
 export interface AccessRecord {
   readonly actor: string;
@@ -21,7 +21,7 @@ export const auditQuery = z
   .object({
     caseId: z.uuid({ message: 'must be a case id (a UUID)' }).optional(),
     schoolId: schoolId.optional(),
-    actor: z.string().min(1).max(120).optional(),
+    actor: freeText().min(1).max(120).optional(),
     limit: z.coerce.number().int('must be a whole number').min(1, 'must be between 1 and 1000').max(1000, 'must be between 1 and 1000').default(200),
   })
   .strict()

@@ -3,7 +3,7 @@
  * schools it may reach; `*` in `schools` reaches every school of the municipality.
  */
 import { z } from 'zod';
-import { schoolId } from '../domain/schemas';
+import { freeText, schoolId } from '../domain/schemas';
 
 export const ROLES = ['tovholder', 'leader', 'resource_team', 'municipality', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -12,7 +12,7 @@ export const ALL_SCHOOLS = '*';
 
 /** The claims a token must carry beyond the standard ones (iss, aud, exp, sub). */
 export const principalClaims = z.object({
-  sub: z.string().min(1).max(120),
+  sub: freeText().min(1).max(120),
   role: z.enum(ROLES),
   schools: z.array(z.union([z.literal(ALL_SCHOOLS), schoolId])).min(1).max(200),
 });

@@ -56,13 +56,31 @@ export function endOfCaseWeek(openedOn: IsoDate, week: number, calendar: SchoolC
  * 0 when both fall on the same school-free stretch.
  */
 export function schoolDaysBetween(from: IsoDate, to: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): number {
-  const sign = daysBetween(from, to) < 0 ? -1 : 1;
-  const [start, end] = sign > 0 ? [from, to] : [to, from];
-  let count = 0;
-  for (let day = addDays(start, 1); day <= end; day = addDays(day, 1)) {
-    if (isSchoolDay(day, calendar)) count += 1;
+  const span = daysBetween(from, to);
+  if (span < 0) return -schoolDaysBetween(to, from, calendar);
+  const off = calendar.daysOff.length === 0 ? undefined : offDates(calendar);
+  // Short spans day by day; long ones (a case opened years ago) by arithmetic, so the time taken
+  // grows with the calendar's days off, never with the span.
+  if (span <= Math.max(31, off?.size ?? 0)) {
+    let count = 0;
+    for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) {
+      if (isSchoolDay(day, calendar)) count += 1;
+    }
+    return count;
   }
-  return sign * count;
+  let count = Math.floor(span / 7) * 5;
+  const firstWeekday = dayOfWeek(from);
+  for (let i = 1; i <= span % 7; i += 1) {
+    const weekday = (firstWeekday + i) % 7;
+    if (weekday !== 0 && weekday !== 6) count += 1;
+  }
+  for (const date of off ?? []) {
+    if (date > from && date <= to) {
+      const weekday = dayOfWeek(date);
+      if (weekday !== 0 && weekday !== 6) count -= 1;
+    }
+  }
+  return count;
 }
 
 /** The date `count` school days after `from` (the "15 school days" and "10 working days" rules). */

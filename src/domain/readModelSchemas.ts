@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import { caseEventType, instant, isoDate, phase, schoolId, tovholder } from './schemas';
 
-/** A calendar month, written YYYY-MM. */
+/** A calendar month, written YYYY-MM, within the years dates are taken in (isoDate). */
 export const isoMonth = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a calendar month written YYYY-MM' })
+  .regex(/^(?:20\d{2}|2100)-(0[1-9]|1[0-2])$/, { message: 'must be a calendar month written YYYY-MM, from 2000-01 to 2100-12' })
   .meta({ example: '2026-11' });
 
 // ---- Filters (query strings; unknown parameters are refused) ---------------------------------

@@ -3,20 +3,55 @@
  * workflow's update validators validate with them, and the OpenAPI document is generated from them.
  */
 import { z } from 'zod';
-import { isIsoDate } from './dates';
+import { daysBetween, isIsoDate } from './dates';
+
+/**
+ * The dates this service takes in: 2000-01-01 to 2100-12-31. Fixed bounds rather than a window
+ * around today, so the same input is valid on every day it is replayed (the workflow's update
+ * validators use this schema too) and the bounds can be written into the OpenAPI pattern. Cases
+ * kept on paper reach back years, never decades; a year outside them is a typo, and date
+ * arithmetic over centuries (a year 0200 case) kept a CPU busy for seconds.
+ */
+export const EARLIEST_DATE = '2000-01-01';
+export const LATEST_DATE = '2100-12-31';
+const DATE_MESSAGE = `must be a calendar date written YYYY-MM-DD, from ${EARLIEST_DATE} to ${LATEST_DATE}`;
+
+const DATE_PATTERN = /^(?:20\d{2}|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
+
+const isAcceptedDate = (value: string) => DATE_PATTERN.test(value) && isIsoDate(value);
+const bothDates = (range: { from: string; to: string }) => isAcceptedDate(range.from) && isAcceptedDate(range.to);
 
 export const isoDate = z
   .string()
-  .refine(isIsoDate, { message: 'must be a calendar date written YYYY-MM-DD' })
+  .regex(DATE_PATTERN, { message: DATE_MESSAGE })
+  // The pattern lets 2026-02-30 through; the refinement speaks only then, so one message per field.
+  .refine((value) => !DATE_PATTERN.test(value) || isIsoDate(value), { message: DATE_MESSAGE })
   .meta({ format: 'date', example: '2026-11-23' });
 
 export const instant = z.string().meta({ format: 'date-time' });
 
 /**
- * Refuses DDMMYY-XXXX or ten digits in a row anywhere: the shape of a Danish CPR number. A regex
- * (not a refinement) so the OpenAPI document carries the rule too.
+ * NUL and unpaired UTF-16 surrogates: PostgreSQL stores neither (jsonb refuses `\u0000` and a
+ * lone `\ud800`, text columns refuse NUL), and an event it cannot store would be retried forever.
  */
-const notCprShaped = /^(?!.*(?:\d{6}-\d{4}|\d{10}))/;
+const UNSTORABLE = /[\0\p{Cs}]/u;
+
+/** Every string a person types goes through this, so what cannot be stored is refused at the edge. */
+export function freeText() {
+  return z.string().refine((value) => !UNSTORABLE.test(value), {
+    message: 'contains a character that cannot be stored (NUL or an unpaired surrogate)',
+    abort: true,
+  });
+}
+
+/**
+ * Refuses the shape of a Danish CPR number anywhere: ten digits in a row, or a date-like DDMMYY and
+ * four digits with the separators people type between the groups (`010203-1234`, `010203.1234`,
+ * `010203_1234`, `01-02-03-1234`, `01.02.03-1234`, `0102-03-1234`, spaces). With separators, DD
+ * must be 01–31 and MM 01–12, so references like `2024-0001-0002` stay allowed. A regex (not a
+ * refinement) so the OpenAPI document carries the rule too.
+ */
+const notCprShaped = /^(?!.*(?:\d{10}|(?:0[1-9]|[12]\d|3[01])[-._ ]?(?:0[1-9]|1[0-2])[-._ ]?\d{2}[-._ ]?\d{4}))/;
 
 export const pupilRef = z
   .string()
@@ -33,7 +68,7 @@ export const schoolId = z
   .regex(/^[A-Za-z0-9_-]+$/, { message: 'may contain only letters, digits, "_" and "-"' })
   .meta({ example: 'S1' });
 
-export const tovholder = z.string().trim().min(1).max(120).meta({ example: 'tovholder-kim' });
+export const tovholder = freeText().trim().min(1).max(120).meta({ example: 'tovholder-kim' });
 
 export const phase = z.enum(['mapping', 'action_plan', 'follow_up', 'closed']);
 export type Phase = z.infer<typeof phase>;
@@ -62,14 +97,14 @@ export const openCaseInput = z
     grade: z.number().int().min(0).max(10),
     tovholder,
     openedOn: isoDate,
-    concern: z.object({ source: concernSource, note: z.string().max(4000).optional() }).strict(),
+    concern: z.object({ source: concernSource, note: freeText().max(4000).optional() }).strict(),
   })
   .strict()
   .meta({ id: 'OpenCase' });
 export type OpenCaseInput = z.infer<typeof openCaseInput>;
 
 export const completeStepInput = z
-  .object({ completedOn: isoDate.optional(), note: z.string().max(4000).optional() })
+  .object({ completedOn: isoDate.optional(), note: freeText().max(4000).optional() })
   .strict()
   .meta({ id: 'CompleteStep' });
 export type CompleteStepInput = z.infer<typeof completeStepInput>;
@@ -82,7 +117,7 @@ const effectiveOn = (what: string) =>
 export const assessmentInput = z
   .object({
     decision: assessmentDecision,
-    rationale: z.string().trim().min(1).max(4000),
+    rationale: freeText().trim().min(1).max(4000),
     decidedOn: effectiveOn('the assessment was made'),
   })
   .strict()
@@ -95,14 +130,13 @@ export const MEASURE_TRACKS = measureTrack.options;
 
 export const measureInput = z
   .object({
-    measureId: z
-      .string()
+    measureId: freeText()
       .max(32)
       .optional()
       .meta({ description: 'Give the id of a measure in the current plan to carry it into the revision' }),
     track: measureTrack,
-    description: z.string().trim().min(1).max(2000),
-    responsible: z.string().trim().min(1).max(120),
+    description: freeText().trim().min(1).max(2000),
+    responsible: freeText().trim().min(1).max(120),
     startsOn: isoDate,
     reviewOn: isoDate,
   })
@@ -117,7 +151,7 @@ export type PlanInput = z.infer<typeof planInput>;
 
 export const reviewInput = z
   .object({
-    measureId: z.string().min(1).max(32),
+    measureId: freeText().min(1).max(32),
     done: z.boolean(),
     effect: z.enum(['none', 'some', 'clear']),
     action: z.enum(['keep', 'adjust', 'replace', 'stop']),
@@ -139,7 +173,7 @@ export const followUpInput = z
 export type FollowUpInput = z.infer<typeof followUpInput>;
 
 export const escalationInput = z
-  .object({ reason: z.string().trim().min(1).max(2000), externalResources })
+  .object({ reason: freeText().trim().min(1).max(2000), externalResources })
   .strict()
   .meta({ id: 'EscalationInput' });
 export type EscalationInput = z.infer<typeof escalationInput>;
@@ -151,7 +185,7 @@ export const criteria = z
     communityChallengesReduced: z.boolean(),
     pupilMotivated: z.boolean(),
     partiesAgree: z.boolean(),
-    measuresToKeep: z.array(z.string().max(2000)).max(50),
+    measuresToKeep: z.array(freeText().max(2000)).max(50),
   })
   .strict();
 export type Criteria = z.infer<typeof criteria>;
@@ -160,18 +194,27 @@ export const bridgingDecision = z.enum(['none', 'civil_society', 'network', 'oth
 export const closureInput = z
   .object({
     criteria,
-    relapsePreventionPlan: z.string().max(8000),
-    bridging: z.object({ decision: bridgingDecision, note: z.string().max(2000).optional() }).strict(),
+    relapsePreventionPlan: freeText().max(8000),
+    bridging: z.object({ decision: bridgingDecision, note: freeText().max(2000).optional() }).strict(),
     closedOn: effectiveOn('the case was closed'),
   })
   .strict()
   .meta({ id: 'ClosureInput' });
 export type ClosureInput = z.infer<typeof closureInput>;
 
+/** Longer than the summer holiday (about 7 weeks) with room to spare; a school is not closed for a quarter. */
+export const MAX_HOLIDAY_DAYS = 92;
+
 export const holiday = z
-  .object({ from: isoDate, to: isoDate, name: z.string().trim().min(1).max(120) })
+  .object({ from: isoDate, to: isoDate, name: freeText().trim().min(1).max(120) })
   .strict()
-  .refine((value) => value.to >= value.from, { message: 'a holiday cannot end before it starts', path: ['to'] })
+  // These run even when a date above failed (zod goes on): they judge only two good dates.
+  .refine((value) => !bothDates(value) || value.to >= value.from, { message: 'a holiday cannot end before it starts', path: ['to'] })
+  // Every day of a holiday is expanded when deadlines are counted; a school year has no longer break.
+  .refine((value) => !bothDates(value) || daysBetween(value.from, value.to) < MAX_HOLIDAY_DAYS, {
+    message: `a holiday lasts at most ${MAX_HOLIDAY_DAYS} days`,
+    path: ['to'],
+  })
   .meta({ id: 'Holiday' });
 export type HolidayInput = z.infer<typeof holiday>;
 

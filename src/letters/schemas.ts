@@ -3,7 +3,7 @@
  * OpenAPI document is generated from these.
  */
 import { z } from 'zod';
-import { instant } from '../domain/schemas';
+import { freeText, instant } from '../domain/schemas';
 import { LETTER_KINDS } from './kinds';
 
 export const letterKind = z.enum(LETTER_KINDS).meta({ id: 'LetterKind' });
@@ -53,8 +53,8 @@ export const letterTemplateList = z.object({ items: z.array(letterTemplate) }).m
 /** A municipality's own template for one kind of letter; checked by the same rule as the files. */
 export const letterTemplateInput = z
   .object({
-    subject: z.string().max(500),
-    body: z.string().max(50_000),
+    subject: freeText().max(500),
+    body: freeText().max(50_000),
   })
   .strict()
   .meta({ id: 'LetterTemplateInput' });

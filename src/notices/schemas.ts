@@ -3,7 +3,7 @@
  * routes validate with these and the OpenAPI document is generated from them.
  */
 import { z } from 'zod';
-import { instant, schoolId } from '../domain/schemas';
+import { freeText, instant, schoolId } from '../domain/schemas';
 import { NOTICE_KINDS, NOTICE_ROLES, NOTICE_STATUSES } from './kinds';
 
 const email = z.email({ message: 'must be an e-mail address' }).max(254).meta({ example: 'kim@skole.example.dk' });
@@ -18,7 +18,7 @@ export const schoolContactsInput = z
       .optional()
       .meta({ description: 'The resource team’s shared address; left out: none yet, and escalation notices wait' }),
     tovholdere: z
-      .record(z.string().min(1).max(120), email)
+      .record(freeText().min(1).max(120), email)
       .refine((map) => Object.keys(map).length <= MAX_TOVHOLDERE, { message: `lists more than ${MAX_TOVHOLDERE} tovholdere` })
       .default({})
       .meta({

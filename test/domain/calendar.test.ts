@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { endOfCaseWeek, isSchoolDay, onOrNextSchoolDay, schoolDaysBetween } from '../../src/domain/calendar';
 import { addDays, dayOfWeek, daysBetween } from '../../src/domain/dates';
+import { defaultDanishCalendar } from '../../src/domain/danishHolidays';
 
 describe('isSchoolDay', () => {
   it('when a date is Monday to Friday, then it is a school day; Saturday and Sunday are not', () => {
@@ -104,5 +105,35 @@ describe('schoolDaysBetween', () => {
       expect(schoolDaysBetween(from, addDays(from, 14)), `${from} (weekday ${dayOfWeek(from)})`).toBe(10);
       expect(schoolDaysBetween(addDays(from, 14), from)).toBe(-10);
     }
+  });
+});
+
+describe('schoolDaysBetween over long spans (issue 11)', () => {
+  const calendar = defaultDanishCalendar(1999, 2101);
+  /** The rule written the slow way: every day after `from` up to `to` that is a school day. */
+  function countedDayByDay(from: string, to: string): number {
+    let count = 0;
+    for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) if (isSchoolDay(day, calendar)) count += 1;
+    return count;
+  }
+
+  it('when spans of every length are counted, then arithmetic and day-by-day agree', () => {
+    for (const [from, to] of [
+      ['2026-11-18', '2026-12-31'],
+      ['2026-06-01', '2027-09-01'],
+      ['2000-01-03', '2026-11-29'],
+      ['2000-01-01', '2100-12-31'],
+    ] as const) {
+      expect(schoolDaysBetween(from, to, calendar)).toBe(countedDayByDay(from, to));
+      expect(schoolDaysBetween(to, from, calendar)).toBe(-countedDayByDay(from, to));
+      expect(schoolDaysBetween(from, to)).toBe(schoolDaysBetween(from, to, { daysOff: [] }));
+    }
+  });
+
+  it('when a step is a century late, then its lateness is counted in milliseconds, not seconds', () => {
+    schoolDaysBetween('2026-01-05', '2026-01-09', calendar); // builds the calendar's day set once
+    const started = performance.now();
+    for (let i = 0; i < 100; i += 1) schoolDaysBetween('2000-01-03', '2100-12-31', calendar);
+    expect((performance.now() - started) / 100).toBeLessThan(5);
   });
 });
