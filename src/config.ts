@@ -116,6 +116,13 @@ const envSchema = z.object({
     .min(10, 'must be between 10 and 100000')
     .max(100_000, 'must be between 10 and 100000')
     .default(600),
+  /** The longest an API request waits on Temporal (opening a case, an action) before answering 503 with Retry-After. */
+  REQUEST_WAIT_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 300')
+    .max(300, 'must be between 1 and 300')
+    .default(10),
   /**
    * The keys Temporal payloads are encrypted with: `keyId:base64-of-32-bytes`, comma-separated;
    * the first encrypts, the rest only decrypt (rotation). Unset: one key kept in DATA_DIR/keys.
@@ -192,6 +199,8 @@ export interface SecurityConfig {
   /** Browser origins allowed to call; empty: none. */
   corsOrigins: string[];
   requestsPerMinute: number;
+  /** The longest a request waits on Temporal before 503; retried with the same Idempotency-Key it is applied once. */
+  requestWaitSeconds: number;
 }
 
 export interface NoticeConfig {
@@ -253,7 +262,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       clientSecret: e.AUTH_CLIENT_SECRET,
       scopes: e.AUTH_SCOPES,
     },
-    security: { corsOrigins: (e.CORS_ORIGINS ?? []).map((origin) => new URL(origin).origin), requestsPerMinute: e.RATE_LIMIT_PER_MINUTE },
+    security: {
+      corsOrigins: (e.CORS_ORIGINS ?? []).map((origin) => new URL(origin).origin),
+      requestsPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      requestWaitSeconds: e.REQUEST_WAIT_SECONDS,
+    },
     payloadKeys: e.PAYLOAD_KEYS,
     notices: {
       smtpUrl: e.SMTP_URL,

@@ -4,6 +4,7 @@
  * in DATA_DIR. Ctrl-C / SIGTERM stop the API, the worker, the database and then the dev server.
  */
 import { Client, Connection } from '@temporalio/client';
+import { apiConnectionOptions } from './temporal/clientConnection';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index';
 import { createApp } from './api/app';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
 
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     teardown.add('worker connection', () => nativeConnection.close());
-    const connection = await Connection.connect({ address: temporalAddress });
+    const connection = await Connection.connect(apiConnectionOptions(temporalAddress));
     teardown.add('client connection', () => connection.close());
     const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
 

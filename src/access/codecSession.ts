@@ -7,7 +7,7 @@
 import express, { Router, type Request } from 'express';
 import { reachOf } from './policy';
 import type { Principal } from './principal';
-import { TokenRejected, type TokenVerifier } from './tokens';
+import { IdentityProviderUnavailable, TokenRejected, type TokenVerifier } from './tokens';
 
 export const CODEC_SESSION_COOKIE = 'fravaer_codec';
 const EIGHT_HOURS_MS = 8 * 3600 * 1000;
@@ -53,6 +53,10 @@ export function codecSessionRouter(verifier: TokenVerifier): Router {
         return;
       }
     } catch (error) {
+      if (error instanceof IdentityProviderUnavailable) {
+        res.status(503).set('Retry-After', '5').type('html').send(page('Tokenet kan ikke kontrolleres lige nu. Prøv igen om lidt.'));
+        return;
+      }
       if (!(error instanceof TokenRejected)) throw error;
       res.status(401).type('html').send(page('Tokenet blev ikke godkendt.'));
       return;

@@ -6,16 +6,19 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { match } from 'path-to-regexp';
 import { z } from 'zod';
-import { DomainFailure, sendProblem } from '../api/problem';
+import { DomainFailure, problemFromDomainError, sendProblem } from '../api/problem';
+import { unavailableDependency } from '../api/unavailable';
 import type { Database } from '../db/types';
 import type { AuditLog, AccessRecord } from './auditLog';
 import { decideAccess, type CaseFacts, type RequestFacts } from './decide';
 import type { Principal } from './principal';
 import { PROTECTED_ROUTES, type ProtectedRoute } from './routes';
 import { codecSessionToken } from './codecSession';
-import { TokenRejected, type TokenRejection, type TokenVerifier } from './tokens';
+import { IdentityProviderUnavailable, TokenRejected, type TokenRejection, type TokenVerifier } from './tokens';
 
 const uuid = z.uuid();
+/** jose refetches the keys on the next request; a provider restart takes a few seconds. */
+const IDP_RETRY_AFTER_SECONDS = 5;
 
 const REJECTION_DETAIL: Record<TokenRejection, string> = {
   missing: 'send a bearer token: Authorization: Bearer <token>',
@@ -34,8 +37,12 @@ export function principalOf(res: Response): Principal {
   return principal;
 }
 
-/** 401 for a request without a valid bearer token; otherwise the caller in res.locals. */
-export function authenticate(verifier: TokenVerifier): RequestHandler {
+/**
+ * 401 for a request without a valid bearer token; otherwise the caller in res.locals. When the
+ * identity provider cannot be asked, 503 (logged): the caller did nothing wrong, and a 401 would
+ * count as a failed sign-in against everybody behind the same address.
+ */
+export function authenticate(verifier: TokenVerifier, logError?: (message: string, error: unknown) => void): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization');
     // The Temporal UI's codec calls carry the codec session cookie instead (codecSession.ts).
@@ -46,6 +53,11 @@ export function authenticate(verifier: TokenVerifier): RequestHandler {
       (res.locals as { principal?: Principal }).principal = await verifier.verify(token);
       next();
     } catch (error) {
+      if (error instanceof IdentityProviderUnavailable) {
+        logError?.('identity provider unavailable; answered 503', error);
+        next(new DomainFailure({ code: 'unavailable', detail: 'sign-in cannot be checked now; try again shortly', retryAfterSeconds: IDP_RETRY_AFTER_SECONDS }));
+        return;
+      }
       if (!(error instanceof TokenRejected)) throw error;
       const problem = error.reason === 'missing' ? '' : `, error="invalid_token"`;
       res.set('WWW-Authenticate', `Bearer realm="fravaersforloeb"${problem}`);
@@ -163,6 +175,13 @@ export function accessGuard(deps: GuardDeps): RequestHandler {
         () => send(body),
         (error: unknown) => {
           deps.logError?.('audit log write failed; answer withheld', error);
+          if (unavailableDependency(error) !== undefined) {
+            // res.json is this wrapper, so the one error path is taken by hand: its problem, its header.
+            const unavailable = { code: 'unavailable', detail: 'the database is not answering now; try again shortly', retryAfterSeconds: 5 } as const;
+            res.status(503).set('Retry-After', String(unavailable.retryAfterSeconds)).type('application/problem+json');
+            send(problemFromDomainError(unavailable));
+            return;
+          }
           res.status(500).type('application/problem+json');
           send({ type: 'about:blank', title: 'Internal error', status: 500, detail: 'the request could not be completed' });
         },

@@ -11,6 +11,7 @@ export {
   LOCAL_ISSUER,
   DEFAULT_AUDIENCE,
   TokenRejected,
+  IdentityProviderUnavailable,
   type SigningKey,
   type TokenVerifier,
 } from './tokens';

@@ -35,8 +35,19 @@ export class TokenRejected extends Error {
   }
 }
 
+/**
+ * The identity provider's keys could not be fetched (down, timed out, answering junk): nothing
+ * is known about the token, so the caller is not refused but asked to come back (503).
+ */
+export class IdentityProviderUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('the identity provider’s keys could not be fetched', { cause });
+    this.name = 'IdentityProviderUnavailable';
+  }
+}
+
 export interface TokenVerifier {
-  /** The caller the token names, or TokenRejected saying why not. */
+  /** The caller the token names, or TokenRejected saying why not (IdentityProviderUnavailable: nobody can tell now). */
   verify(token: string): Promise<Principal>;
 }
 
@@ -59,6 +70,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
           clockTolerance: 30,
         }));
       } catch (error) {
+        if (error instanceof IdentityProviderUnavailable) throw error;
         throw new TokenRejected(rejectionOf(error));
       }
       const claims = principalClaims.safeParse(payload);
@@ -80,9 +92,32 @@ function rejectionOf(error: unknown): TokenRejection {
   return 'malformed';
 }
 
+/** How long one fetch of the provider's keys may take before the request is answered 503. */
+const JWKS_FETCH_TIMEOUT_MS = 2_000;
+
+/**
+ * Errors of the key set that say something about the token (its `kid` or algorithm); any other
+ * failure to get a key is the provider's (network, timeout, not 200, not a JWKS).
+ */
+function isAboutTheToken(error: unknown): boolean {
+  return (
+    error instanceof joseErrors.JWKSNoMatchingKey ||
+    error instanceof joseErrors.JWKSMultipleMatchingKeys ||
+    error instanceof joseErrors.JOSENotSupported ||
+    error instanceof joseErrors.JOSEAlgNotAllowed
+  );
+}
+
 /** Keys published by an OpenID Connect provider (its `jwks_uri`); fetched and cached by jose. */
 export function remoteKeys(jwksUrl: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUrl));
+  const keys = createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: JWKS_FETCH_TIMEOUT_MS });
+  return async (header, token) => {
+    try {
+      return await keys(header, token);
+    } catch (error) {
+      throw isAboutTheToken(error) ? error : new IdentityProviderUnavailable(error);
+    }
+  };
 }
 
 export function localKeys(publicKeys: JSONWebKeySet): JWTVerifyGetKey {

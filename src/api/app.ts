@@ -30,7 +30,8 @@ import { resourceTeamRouter } from './resourceTeamRoutes';
 import { createCaseService } from './caseService';
 import { casesRouter } from './casesRoutes';
 import { buildOpenApiDocument } from './openapi';
-import { DomainFailure, problemFromDomainError, sendProblem } from './problem';
+import { DomainFailure, sendDomainError, sendProblem } from './problem';
+import { unavailableDependency } from './unavailable';
 import { readModelRouter } from './readModelRoutes';
 import { createUi, type UiOptions } from '../ui';
 
@@ -59,6 +60,14 @@ export interface AppDeps {
   logError?: (message: string, error: unknown) => void;
   /** The web UI and how people sign in to it; left out, the app serves the API alone. */
   ui?: UiOptions;
+}
+
+/** What a 503 asks the caller to wait: long enough for a restart, short enough not to be noticed. */
+const RETRY_AFTER_SECONDS = 5;
+
+/** A request carries a body when it declares a length above 0 or is chunked (RFC 9112 §6.3). */
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -98,6 +107,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.workflowOptions !== undefined ? { workflowOptions: deps.workflowOptions } : {}),
     ...(deps.thresholds !== undefined ? { thresholds: deps.thresholds } : {}),
     ...(deps.now !== undefined ? { now: deps.now } : {}),
+    ...(deps.security?.requestWaitSeconds !== undefined ? { waitMs: deps.security.requestWaitSeconds * 1000 } : {}),
   });
 
   app.get('/health', async (_req, res) => {
@@ -144,7 +154,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.payloadCodecs !== undefined) app.use('/codec', codecSessionRouter(deps.tokens));
   app.use(
     ['/api', '/codec'],
-    authenticate(deps.tokens),
+    authenticate(deps.tokens, deps.logError),
     rateLimit({
       windowMs: 60_000,
       limit: perMinute,
@@ -154,6 +164,13 @@ export function createApp(deps: AppDeps): Express {
       handler: tooMany,
     }),
   );
+  // A body in another type would be skipped by the JSON parser and taken as empty (a step
+  // completed today instead of on the date sent): refused instead. Bodiless requests pass.
+  app.use('/api', (req, _res, next) => {
+    if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') return next();
+    if (!hasBody(req) || req.is(['application/json', 'application/*+json']) !== false) return next();
+    next(new DomainFailure({ code: 'unsupported_media_type', detail: 'send the body as application/json' }));
+  });
   // The codec endpoint reads payload-sized bodies (up to 2 MB each) with its own parser.
   app.use('/api', express.json({ limit: '256kb' }));
   app.use(['/api', '/codec'], accessGuard({ db, audit, ...(deps.logError ? { logError: deps.logError } : {}) }));
@@ -193,7 +210,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-    if (error instanceof DomainFailure) return sendProblem(res, problemFromDomainError(error.error));
+    if (error instanceof DomainFailure) return sendDomainError(res, error.error);
     const bodyParserType = (error as { type?: unknown }).type;
     if (bodyParserType === 'entity.parse.failed') {
       return sendProblem(res, {
@@ -211,6 +228,15 @@ export function createApp(deps: AppDeps): Express {
     const status = (error as { status?: unknown; expose?: unknown }).status;
     if ((error as { expose?: unknown }).expose === true && typeof status === 'number' && status >= 400 && status < 500) {
       return sendProblem(res, { type: 'about:blank', title: 'Bad request', status, detail: 'the request body cannot be read' });
+    }
+    const unavailable = unavailableDependency(error);
+    if (unavailable !== undefined) {
+      deps.logError?.(`${unavailable} unavailable; answered 503`, error);
+      return sendDomainError(res, {
+        code: 'unavailable',
+        detail: unavailable === 'temporal' ? 'the case engine is not answering now; try again shortly' : 'the database is not answering now; try again shortly',
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      });
     }
     deps.logError?.('request failed', error);
     return sendProblem(res, { type: 'about:blank', title: 'Internal error', status: 500, detail: 'the request could not be completed' });

@@ -34,6 +34,8 @@ export interface CaseServiceDeps {
   workflowOptions?: CaseWorkflowOptions;
   /** The current instant; injectable so tests can open cases "today" deterministically. */
   now?: () => Date;
+  /** The longest one request waits on Temporal; then it fails with DEADLINE_EXCEEDED (a 503). Default 10 s. */
+  waitMs?: number;
 }
 
 /**
@@ -54,6 +56,9 @@ export function createCaseService(deps: CaseServiceDeps) {
   const { client, store } = deps;
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
   const now = deps.now ?? (() => new Date());
+  const waitMs = deps.waitMs ?? 10_000;
+  /** Bounds every Temporal call in `work` (retries included) by one deadline for the request. */
+  const bounded = <T>(work: () => Promise<T>): Promise<T> => client.connection.withDeadline(Date.now() + waitMs, work);
 
   /** Turns what Temporal answered into the domain's own error, or rethrows what it is not. */
   async function translate(caseId: string, error: unknown): Promise<never> {
@@ -73,10 +78,12 @@ export function createCaseService(deps: CaseServiceDeps) {
   /** Sends one tovholder action to the case's workflow; the Idempotency-Key is the update ID. */
   async function act<I>(caseId: string, update: UpdateDefinition<CaseView, [I], string>, input: I, idempotencyKey?: string) {
     try {
-      return await client.workflow.getHandle(workflowIdForCase(caseId)).executeUpdate(update, {
-        args: [input],
-        ...(idempotencyKey !== undefined ? { updateId: idempotencyKey } : {}),
-      });
+      return await bounded(() =>
+        client.workflow.getHandle(workflowIdForCase(caseId)).executeUpdate(update, {
+          args: [input],
+          ...(idempotencyKey !== undefined ? { updateId: idempotencyKey } : {}),
+        }),
+      );
     } catch (error) {
       return translate(caseId, error);
     }
@@ -91,8 +98,10 @@ export function createCaseService(deps: CaseServiceDeps) {
       const caseId = caseIdFor(input.schoolId, idempotencyKey);
       const workflowId = workflowIdForCase(caseId);
       const calendar = await deps.calendarFor?.(input.schoolId, input.openedOn);
+      // One deadline for the start and the wait for the recorded view.
+      const deadline = Date.now() + waitMs;
       try {
-        await client.workflow.start(caseWorkflow, {
+        await client.connection.withDeadline(deadline, () => client.workflow.start(caseWorkflow, {
           taskQueue,
           workflowId,
           args: [
@@ -107,7 +116,7 @@ export function createCaseService(deps: CaseServiceDeps) {
           ],
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
+        }));
       } catch (error) {
         // The key opened a case that has since closed: answer with that case, open nothing new.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -116,7 +125,8 @@ export function createCaseService(deps: CaseServiceDeps) {
         throw error;
       }
       try {
-        return sameOpeningOrRefuse(await client.workflow.getHandle(workflowId).executeUpdate(recordedViewUpdate), input);
+        const view = await client.connection.withDeadline(deadline, () => client.workflow.getHandle(workflowId).executeUpdate(recordedViewUpdate));
+        return sameOpeningOrRefuse(view, input);
       } catch (error) {
         return translate(caseId, error);
       }

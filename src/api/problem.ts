@@ -40,7 +40,17 @@ export function problemFromDomainError(error: DomainError): Problem {
       };
     case 'rule_violated':
       return { type: `${PROBLEM_BASE}rule-violated`, title: 'A domain rule is broken', status: 422, detail: error.detail, errors: error.errors };
+    case 'unsupported_media_type':
+      return { type: `${PROBLEM_BASE}unsupported-media-type`, title: 'Unsupported media type', status: 415, detail: error.detail };
+    case 'unavailable':
+      return { type: `${PROBLEM_BASE}unavailable`, title: 'Service unavailable', status: 503, detail: error.detail };
   }
+}
+
+/** The one way a domain error is answered: its problem, and the headers that go with it. */
+export function sendDomainError(res: Response, error: DomainError): void {
+  if (error.code === 'unavailable') res.set('Retry-After', String(error.retryAfterSeconds));
+  sendProblem(res, problemFromDomainError(error));
 }
 
 /** A domain error raised by a use case, carried up to the one error handler. */

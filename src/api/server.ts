@@ -5,6 +5,7 @@
 import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
+import { apiConnectionOptions } from '../temporal/clientConnection';
 import { ConfigError, loadConfig } from '../config';
 import { createCaseStore, openDatabase } from '../db/index';
 import type { CaseStore } from '../db/types';
@@ -148,7 +149,7 @@ async function runApiProcess(): Promise<void> {
     // Listen first so probes get 503 (not "connection refused") while we connect.
     const api = await startApi({ port: config.port, logger });
     const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    const connection = await Connection.connect({ address: config.temporalAddress });
+    const connection = await Connection.connect(apiConnectionOptions(config.temporalAddress));
     const dataConverter = caseDataConverter(keyring);
     const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
     const store = createCaseStore(db);

@@ -16,7 +16,10 @@ export type DomainError =
   | { code: 'rule_violated'; detail: string; errors: FieldProblem[] }
   | { code: 'not_configured'; detail: string }
   | { code: 'unauthenticated'; detail: string }
-  | { code: 'forbidden'; detail: string; errors: FieldProblem[] };
+  | { code: 'forbidden'; detail: string; errors: FieldProblem[] }
+  | { code: 'unsupported_media_type'; detail: string }
+  /** A service this one depends on (Temporal, the database, the identity provider) does not answer now. */
+  | { code: 'unavailable'; detail: string; retryAfterSeconds: number };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -31,7 +34,9 @@ export function isDomainError(value: unknown): value is DomainError {
     code === 'rule_violated' ||
     code === 'not_configured' ||
     code === 'unauthenticated' ||
-    code === 'forbidden'
+    code === 'forbidden' ||
+    code === 'unsupported_media_type' ||
+    code === 'unavailable'
   );
 }
 

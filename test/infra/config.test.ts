@@ -47,6 +47,8 @@ describe('loadConfig', () => {
     ['TEMPORAL_NAMESPACE', 'has space'],
     ['DATABASE_URL', 'mysql://db/x'],
     ['LOG_LEVEL', 'loud'],
+    ['REQUEST_WAIT_SECONDS', '0'],
+    ['REQUEST_WAIT_SECONDS', 'soon'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));
@@ -62,7 +64,7 @@ describe('loadConfig', () => {
       clientSecret: undefined,
       scopes: 'openid profile',
     });
-    expect(config.security).toEqual({ corsOrigins: [], requestsPerMinute: 600 });
+    expect(config.security).toEqual({ corsOrigins: [], requestsPerMinute: 600, requestWaitSeconds: 10 });
   });
 
   it('when an OpenID Connect provider is set, then its issuer is required, and origins are read as a list', () => {
@@ -72,9 +74,10 @@ describe('loadConfig', () => {
       AUTH_ISSUER: 'https://idp.kommune.dk',
       CORS_ORIGINS: 'https://portal.kommune.dk, https://skole.kommune.dk/',
       RATE_LIMIT_PER_MINUTE: '120',
+      REQUEST_WAIT_SECONDS: '3',
     });
     expect(config.auth).toMatchObject({ jwksUrl: 'https://idp.kommune.dk/jwks', issuer: 'https://idp.kommune.dk', audience: 'fravaersforloeb' });
-    expect(config.security).toEqual({ corsOrigins: ['https://portal.kommune.dk', 'https://skole.kommune.dk'], requestsPerMinute: 120 });
+    expect(config.security).toEqual({ corsOrigins: ['https://portal.kommune.dk', 'https://skole.kommune.dk'], requestsPerMinute: 120, requestWaitSeconds: 3 });
     expect(() => loadConfig({ CORS_ORIGINS: 'portal.kommune.dk' })).toThrow(/CORS_ORIGINS: must be a comma-separated list of http\(s\) origins/);
   });
 
