@@ -62,6 +62,8 @@ export interface AppDeps {
   ui?: UiOptions;
 }
 
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS']);
+
 /** What a 503 asks the caller to wait: long enough for a restart, short enough not to be noticed. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -95,6 +97,12 @@ export function createApp(deps: AppDeps): Express {
       credentials: true,
     }),
   );
+
+  // No route takes TRACE or CONNECT (TRACE would echo the bearer token back): 405, not 404.
+  app.use((req, _res, next) => {
+    if (KNOWN_METHODS.has(req.method)) return next();
+    next(new DomainFailure({ code: 'method_not_allowed', detail: `${req.method} is not served here`, allow: [...KNOWN_METHODS] }));
+  });
 
   const now = deps.now ?? (() => new Date());
   const db = deps.db;
@@ -145,9 +153,15 @@ export function createApp(deps: AppDeps): Express {
       skipSuccessfulRequests: true,
       // Only refused sign-ins count: behind a proxy every caller shares one address.
       requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-      standardHeaders: 'draft-8',
+      // The per-caller limit below is the one callers see in RateLimit headers (one policy, sent
+      // once); this one only says when to come back once it refuses.
+      standardHeaders: false,
       legacyHeaders: false,
-      handler: tooMany,
+      handler: (req, res) => {
+        const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+        res.set('Retry-After', String(Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000))));
+        tooMany(req, res);
+      },
     }),
   );
   // The Temporal UI's codec session: a page that takes a token, before the bearer check.

@@ -10,6 +10,7 @@ import { noticePaths } from '../notices/openapi';
 import { calendarQuery, deadlineQuery, holidaysQuery } from './calendarRoutes';
 import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
 import { auditQuery } from '../access/auditLog';
+import { queryParameters } from './openapiParameters';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
@@ -51,7 +52,7 @@ const idempotencyKey = {
   in: 'header',
   required: false,
   description: 'Repeating a request with the same key returns the first result and changes nothing more',
-  schema: { type: 'string', maxLength: 200 },
+  schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
 };
 const caseIdParam = { name: 'caseId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 
@@ -70,14 +71,6 @@ function action(summary: string, body: string, extraParams: unknown[] = []) {
       },
     },
   };
-}
-
-/** The query parameters of a GET, from the zod schema its handler parses them with. */
-function queryParameters(schema: z.ZodObject) {
-  return Object.entries(schema.shape).map(([name, property]) => {
-    const { $schema: _schema, ...json } = z.toJSONSchema(property as z.ZodType, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
-    return { name, in: 'query', required: false, schema: json };
-  });
 }
 
 const jsonAnswer = (description: string, id: string) => ({ description, content: { 'application/json': { schema: ref(id) } } });
@@ -222,13 +215,25 @@ function accessPaths() {
 function withBearerAuth<T extends Record<string, Record<string, { responses?: Record<string, unknown> }>>>(paths: T): T {
   for (const [path, operations] of Object.entries(paths)) {
     if (!path.startsWith('/api') && !path.startsWith('/codec')) continue;
-    for (const operation of Object.values(operations) as { security?: unknown; responses?: Record<string, unknown> }[]) {
+    for (const operation of Object.values(operations) as {
+      security?: unknown;
+      parameters?: unknown[];
+      requestBody?: unknown;
+      responses?: Record<string, unknown>;
+    }[]) {
       operation.security = [{ bearer: [] }];
+      const takesInput = operation.requestBody !== undefined || (operation.parameters ?? []).some((p) => (p as { in?: string }).in !== 'path');
       operation.responses = {
         ...operation.responses,
+        // Every header, query parameter and body is checked: a bad one is 400 wherever it is.
+        ...(takesInput && operation.responses?.[400] === undefined ? { 400: problem('A bad header, query parameter or body; `errors` names it') } : {}),
         401: problem('No valid bearer token (missing, expired, wrongly signed, wrong issuer or audience)'),
         ...(operation.responses?.[403] === undefined ? { 403: problem('The caller’s role or schools do not reach this; cases answer 404 instead') } : {}),
+        ...(operation.requestBody !== undefined
+          ? { 413: problem('The body is larger than 256 kB'), 415: problem('The body is not application/json') }
+          : {}),
         429: problem('Too many requests from this caller; see Retry-After'),
+        503: problem('Temporal, the database or the identity provider is not answering now; see Retry-After'),
       };
     }
   }
@@ -267,12 +272,7 @@ export function buildOpenApiDocument() {
         },
         get: {
           summary: 'List cases',
-          parameters: ['schoolId', 'phase', 'tovholder'].map((name) => ({
-            name,
-            in: 'query',
-            required: false,
-            schema: name === 'phase' ? { type: 'string', enum: schemas.phase.options } : { type: 'string' },
-          })),
+          parameters: queryParameters(schemas.listCasesQuery),
           responses: {
             200: {
               description: 'Case summaries',

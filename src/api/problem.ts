@@ -42,6 +42,8 @@ export function problemFromDomainError(error: DomainError): Problem {
       return { type: `${PROBLEM_BASE}rule-violated`, title: 'A domain rule is broken', status: 422, detail: error.detail, errors: error.errors };
     case 'unsupported_media_type':
       return { type: `${PROBLEM_BASE}unsupported-media-type`, title: 'Unsupported media type', status: 415, detail: error.detail };
+    case 'method_not_allowed':
+      return { type: 'about:blank', title: 'Method not allowed', status: 405, detail: error.detail };
     case 'unavailable':
       return { type: `${PROBLEM_BASE}unavailable`, title: 'Service unavailable', status: 503, detail: error.detail };
   }
@@ -50,6 +52,7 @@ export function problemFromDomainError(error: DomainError): Problem {
 /** The one way a domain error is answered: its problem, and the headers that go with it. */
 export function sendDomainError(res: Response, error: DomainError): void {
   if (error.code === 'unavailable') res.set('Retry-After', String(error.retryAfterSeconds));
+  if (error.code === 'method_not_allowed') res.set('Allow', error.allow.join(', '));
   sendProblem(res, problemFromDomainError(error));
 }
 

@@ -18,6 +18,7 @@ export type DomainError =
   | { code: 'unauthenticated'; detail: string }
   | { code: 'forbidden'; detail: string; errors: FieldProblem[] }
   | { code: 'unsupported_media_type'; detail: string }
+  | { code: 'method_not_allowed'; detail: string; allow: readonly string[] }
   /** A service this one depends on (Temporal, the database, the identity provider) does not answer now. */
   | { code: 'unavailable'; detail: string; retryAfterSeconds: number };
 
@@ -36,6 +37,7 @@ export function isDomainError(value: unknown): value is DomainError {
     code === 'unauthenticated' ||
     code === 'forbidden' ||
     code === 'unsupported_media_type' ||
+    code === 'method_not_allowed' ||
     code === 'unavailable'
   );
 }

@@ -2,7 +2,7 @@
  * The contacts and notifications routes in the OpenAPI document. Importing this module also
  * registers their schemas (SchoolContacts, Notification, …) for the document's components.
  */
-import { z } from 'zod';
+import { queryParameters } from '../api/openapiParameters';
 import { notificationList, notificationsQuery, schoolContacts, schoolContactsInput } from './schemas';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -14,13 +14,6 @@ const schoolIdParam = { name: 'schoolId', in: 'path', required: true, schema: { 
 const CONTACTS = schoolContacts.meta()?.id ?? 'SchoolContacts';
 const CONTACTS_INPUT = schoolContactsInput.meta()?.id ?? 'SchoolContactsInput';
 const LIST = notificationList.meta()?.id ?? 'NotificationList';
-
-function queryParameters(schema: z.ZodObject) {
-  return Object.entries(schema.shape).map(([name, property]) => {
-    const { $schema: _schema, ...json } = z.toJSONSchema(property as z.ZodType, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
-    return { name, in: 'query', required: false, schema: json };
-  });
-}
 
 export function noticePaths() {
   return {

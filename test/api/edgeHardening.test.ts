@@ -2,7 +2,7 @@
  * Issue 11, item 1: the requests fuzzing and fault injection found answered wrongly, each now a
  * clear 4xx or 503 within a second that leaves every case working.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
@@ -262,5 +262,70 @@ describe('identity provider down', () => {
   it('when the provider answers 500, then 503 too', async () => {
     const answer = await failing.get('/api/overdue?schoolId=S1');
     expect(answer.status, answer.text).toBe(503);
+  });
+});
+
+describe('the OpenAPI document says what the service does', () => {
+  type Operation = { parameters?: { name: string; in: string; required: boolean }[]; requestBody?: unknown; responses: Record<string, unknown> };
+  let document: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+
+  beforeAll(async () => {
+    document = (await running.http.get<typeof document>('/openapi.json')).body;
+  });
+
+  it('when every $ref is followed, then each lands on a component (none dangles)', () => {
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of new Set(refs)) {
+      expect(ref, ref).toMatch(/^#\/components\/schemas\//);
+      expect(document.components.schemas[ref.replace('#/components/schemas/', '')], ref).toBeDefined();
+    }
+  });
+
+  it('when GET /api/calendar is read, then schoolId is required, as the handler has it', () => {
+    const schoolId = document.paths['/api/calendar']!.get!.parameters!.find((parameter) => parameter.name === 'schoolId');
+    expect(schoolId?.required).toBe(true);
+    expect(document.paths['/api/overdue']!.get!.parameters!.find((parameter) => parameter.name === 'schoolId')?.required).toBe(false);
+  });
+
+  it('when an operation takes a body, then 400, 413, 415 and 503 are documented; every /api operation documents 503', () => {
+    for (const [path, operations] of Object.entries(document.paths)) {
+      if (!path.startsWith('/api')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(operation.responses, `${method} ${path}`).toHaveProperty('503');
+        if (operation.requestBody === undefined) continue;
+        for (const status of ['400', '413', '415']) expect(operation.responses, `${method} ${path} ${status}`).toHaveProperty(status);
+      }
+    }
+  });
+
+  it('when recompute gets an over-long Idempotency-Key, then 400, and 400 is documented', async () => {
+    const opened = await openCase(api);
+    const answer = await running.http.post(`/api/cases/${opened.caseId}/deadlines/recompute`, {}, { idempotencyKey: 'k'.repeat(201) });
+    expectProblem(answer, 400, { path: 'Idempotency-Key' });
+    expect(document.paths['/api/cases/{caseId}/deadlines/recompute']!.post!.responses).toHaveProperty('400');
+  });
+
+  it('when TRACE is sent, then 405 with Allow, not 404', async () => {
+    // fetch refuses to send TRACE; node:http does not.
+    const answer = await new Promise<IncomingMessage>((resolve, reject) => {
+      request(`${running.baseUrl}/api/cases`, { method: 'TRACE' }, (res) => {
+        res.resume();
+        resolve(res);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(answer.statusCode).toBe(405);
+    expect(answer.headers.allow).toMatch(/GET/);
+    expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('when a request is answered, then one RateLimit policy is sent, once', async () => {
+    const answer = await running.http.get('/api/overdue?schoolId=S1');
+    expect(answer.status).toBe(200);
+    const rateLimit = answer.headers.get('ratelimit') ?? '';
+    expect(rateLimit.split(',').filter((part) => part.trim() !== '')).toHaveLength(1);
+    expect((answer.headers.get('ratelimit-policy') ?? '').split(',')).toHaveLength(1);
   });
 });
