@@ -6,11 +6,14 @@ import { z } from 'zod';
 import type { Database } from '../db/types';
 import { freeText, instant, schoolId } from '../domain/schemas';
 
+/** One request that showed, changed or was refused cases: one row, however many cases. */
 export interface AccessRecord {
   readonly actor: string;
   readonly role: string;
-  readonly caseId: string | null;
-  readonly schoolId: string | null;
+  /** Every case the answer showed or changed (or the one refused); at least one. */
+  readonly caseIds: readonly string[];
+  /** The schools of those cases, each once; empty when unknown. */
+  readonly schoolIds: readonly string[];
   readonly action: 'read' | 'write';
   readonly method: string;
   readonly route: string;
@@ -33,8 +36,10 @@ export const auditEntry = z
     at: instant,
     actor: z.string(),
     role: z.string(),
-    caseId: z.string().nullable(),
-    schoolId: z.string().nullable(),
+    caseId: z.string().nullable().meta({ description: 'The case, when the request concerned exactly one' }),
+    schoolId: z.string().nullable().meta({ description: 'The school, when the cases were all of one' }),
+    caseIds: z.array(z.string()).meta({ description: 'Every case the request showed, changed or was refused' }),
+    schoolIds: z.array(z.string()),
     action: z.enum(['read', 'write']),
     method: z.string(),
     route: z.string(),
@@ -50,6 +55,9 @@ interface AuditRow extends Record<string, unknown> {
   role: string;
   case_id: string | null;
   school_id: string | null;
+  /** Null in rows written before migration 9, which hold their one case in case_id. */
+  case_ids: string[] | null;
+  school_ids: string[] | null;
   action: 'read' | 'write';
   method: string;
   route: string;
@@ -57,39 +65,41 @@ interface AuditRow extends Record<string, unknown> {
 }
 
 export interface AuditLog {
-  /** Writes all rows in one statement; resolves once they are stored. */
-  record(rows: readonly AccessRecord[]): Promise<void>;
+  /** Writes the request's one row; resolves once it is stored. */
+  record(entry: AccessRecord): Promise<void>;
   /** Newest first. */
   list(query: AuditQuery): Promise<z.infer<typeof auditEntry>[]>;
 }
 
 export function createAuditLog(db: Database): AuditLog {
   return {
-    async record(rows) {
-      if (rows.length === 0) return;
-      const column = <K extends keyof AccessRecord>(key: K) => rows.map((row) => row[key]);
+    async record(entry) {
+      const only = <T>(list: readonly T[]) => (list.length === 1 ? list[0] : null);
       await db.query(
-        `INSERT INTO audit_log (actor, role, case_id, school_id, action, method, route, status)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[])`,
+        `INSERT INTO audit_log (actor, role, case_id, school_id, case_ids, school_ids, action, method, route, status)
+         VALUES ($1, $2, $3, $4, $5::text[], $6::text[], $7, $8, $9, $10)`,
         [
-          column('actor'),
-          column('role'),
-          column('caseId'),
-          column('schoolId'),
-          column('action'),
-          column('method'),
-          column('route'),
-          column('status'),
+          entry.actor,
+          entry.role,
+          only(entry.caseIds),
+          only(entry.schoolIds),
+          entry.caseIds,
+          entry.schoolIds,
+          entry.action,
+          entry.method,
+          entry.route,
+          entry.status,
         ],
       );
     },
 
     async list(query) {
+      // Rows from before migration 9 name their case in case_id only; newer ones list them all.
       const rows = await db.query<AuditRow>(
-        `SELECT at, actor, role, case_id, school_id, action, method, route, status
+        `SELECT at, actor, role, case_id, school_id, case_ids, school_ids, action, method, route, status
            FROM audit_log
-          WHERE ($1::text IS NULL OR case_id = $1::text)
-            AND ($2::text IS NULL OR school_id = $2::text)
+          WHERE ($1::text IS NULL OR case_id = $1::text OR case_ids @> ARRAY[$1::text])
+            AND ($2::text IS NULL OR school_id = $2::text OR school_ids @> ARRAY[$2::text])
             AND ($3::text IS NULL OR actor = $3::text)
           ORDER BY audit_id DESC
           LIMIT $4`,
@@ -101,6 +111,8 @@ export function createAuditLog(db: Database): AuditLog {
         role: row.role,
         caseId: row.case_id,
         schoolId: row.school_id,
+        caseIds: row.case_ids ?? (row.case_id !== null ? [row.case_id] : []),
+        schoolIds: row.school_ids ?? (row.school_id !== null ? [row.school_id] : []),
         action: row.action,
         method: row.method,
         route: row.route,

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { DomainFailure, problemFromDomainError, sendProblem } from '../api/problem';
 import { unavailableDependency } from '../api/unavailable';
 import type { Database } from '../db/types';
-import type { AuditLog, AccessRecord } from './auditLog';
+import type { AuditLog } from './auditLog';
 import { decideAccess, type CaseFacts, type RequestFacts } from './decide';
 import type { Principal } from './principal';
 import { PROTECTED_ROUTES, type ProtectedRoute } from './routes';
@@ -161,17 +161,20 @@ export function accessGuard(deps: GuardDeps): RequestHandler {
     res.json = (body: unknown) => {
       const shown = res.statusCode < 400 && route.showsCases ? casesShown(body, facts.case?.schoolId ?? askedSchool) : [];
       const touched = shown.length > 0 ? shown : knownCase ? [knownCase] : [];
-      const rows: AccessRecord[] = touched.map(({ caseId: id, schoolId }) => ({
-        actor: principal.sub,
-        role: principal.role,
-        caseId: id,
-        schoolId,
-        action: method === 'GET' ? 'read' : 'write',
-        method,
-        route: route.path,
-        status: res.statusCode,
-      }));
-      deps.audit.record(rows).then(
+      const written: Promise<void> =
+        touched.length === 0
+          ? Promise.resolve()
+          : deps.audit.record({
+              actor: principal.sub,
+              role: principal.role,
+              caseIds: [...new Set(touched.map((shownCase) => shownCase.caseId).filter((id): id is string => id !== null))],
+              schoolIds: [...new Set(touched.map((shownCase) => shownCase.schoolId).filter((id): id is string => id !== null))],
+              action: method === 'GET' ? 'read' : 'write',
+              method,
+              route: route.path,
+              status: res.statusCode,
+            });
+      written.then(
         () => send(body),
         (error: unknown) => {
           deps.logError?.('audit log write failed; answer withheld', error);

@@ -291,6 +291,20 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'one audit row per request, listing the cases it showed',
+    sql: `
+      -- A list or a board wrote one row per case shown (a 76-row board: 76 rows a request). From
+      -- here on a request writes one row; case_ids and school_ids hold every case and school it
+      -- showed, and case_id / school_id stay set when there is exactly one. Older rows keep only
+      -- case_id (the log is append-only, so they are not rewritten); queries look at both.
+      ALTER TABLE audit_log ADD COLUMN case_ids text[] COLLATE "C";
+      ALTER TABLE audit_log ADD COLUMN school_ids text[] COLLATE "C";
+      CREATE INDEX audit_log_case_ids_idx ON audit_log USING gin (case_ids);
+      CREATE INDEX audit_log_school_ids_idx ON audit_log USING gin (school_ids);
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

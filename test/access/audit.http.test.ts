@@ -14,6 +14,8 @@ interface AuditItem {
   role: string;
   caseId: string | null;
   schoolId: string | null;
+  caseIds: string[];
+  schoolIds: string[];
   action: 'read' | 'write';
   method: string;
   route: string;
@@ -66,12 +68,32 @@ describe('the audit log', () => {
     expect(Date.parse(items[0]!.at)).toBeGreaterThan(Date.now() - 60_000);
   });
 
-  it('when a list shows cases, then each case shown gets its own read entry', async () => {
+  it('when a list shows cases, then one entry for the request lists every case shown, and each case finds it', async () => {
     const listed = await (await as('leader', 'leader-lists')).get<{ items: { caseId: string }[] }>('/api/cases');
     expect(listed.body.items.map((item) => item.caseId)).toEqual(expect.arrayContaining([caseId, otherCaseId]));
     for (const id of [caseId, otherCaseId]) {
-      expect((await auditOf(id))[0]).toMatchObject({ actor: 'leader-lists', action: 'read', route: '/api/cases', status: 200 });
+      const [entry] = await auditOf(id);
+      expect(entry).toMatchObject({ actor: 'leader-lists', action: 'read', route: '/api/cases', status: 200, caseId: null, schoolId: 'A1', schoolIds: ['A1'] });
+      expect(entry!.caseIds).toEqual(expect.arrayContaining([caseId, otherCaseId]));
     }
+    // Issue 11: a 76-case board wrote 76 rows a request.
+    const counted = await api.database.db.query<{ rows: number }>(`SELECT count(*)::int AS rows FROM audit_log WHERE actor = 'leader-lists'`);
+    expect(counted[0]?.rows).toBe(1);
+  });
+
+  it('when one case is read, then its entry names it in caseId and caseIds', async () => {
+    await (await as('leader', 'leader-one')).get(`/api/cases/${caseId}`);
+    expect((await auditOf(caseId))[0]).toMatchObject({ actor: 'leader-one', caseId, caseIds: [caseId], schoolId: 'A1', schoolIds: ['A1'] });
+  });
+
+  it('when rows from before one-row-per-request are asked for by case or school, then they are still found', async () => {
+    await api.database.db.query(
+      `INSERT INTO audit_log (actor, role, case_id, school_id, action, method, route, status) VALUES ('old-reader', 'leader', $1, 'A1', 'read', 'GET', '/api/cases', 200)`,
+      [otherCaseId],
+    );
+    expect((await auditOf(otherCaseId))[0]).toMatchObject({ actor: 'old-reader', caseId: otherCaseId, caseIds: [otherCaseId], schoolIds: ['A1'] });
+    const bySchool = await (await as('admin', 'admin-a1')).get<{ items: AuditItem[] }>('/api/audit?schoolId=A1&actor=old-reader');
+    expect(bySchool.body.items).toHaveLength(1);
   });
 
   it('when someone is refused a case, then the attempt is logged with its 404', async () => {
