@@ -3,7 +3,11 @@
  * "today", and step statuses follow (due soon = within 3 school days of the deadline).
  */
 import { describe, expect, it } from 'vitest';
+import { schoolDaysBetween, type SchoolCalendar } from '../../src/domain/calendar';
+import { addDays } from '../../src/domain/dates';
+import { defaultDanishCalendar } from '../../src/domain/danishHolidays';
 import {
+  DEFAULT_THRESHOLDS,
   dueSoonFrom,
   nextStatusChangeOn,
   statusOn,
@@ -249,5 +253,32 @@ describe('dueSoonFrom and statusOn', () => {
     expect(statusOn({ status: 'cancelled', dueOn: '2026-12-01' }, '2027-01-01')).toBe('cancelled');
     expect(statusOn({ status: 'open', dueOn: '2026-12-01' }, '2026-12-02')).toBe('overdue');
     expect(statusOn({ status: 'due_soon', dueOn: '2026-12-01' }, '2026-12-01')).toBe('due_soon');
+  });
+});
+
+describe('dueSoonFrom over long days off (issue 11)', () => {
+  /** The rule as first written: step back while the school days from the day before stay within 3. */
+  function byDefinition(dueOn: string, calendar: SchoolCalendar): string {
+    let day = dueOn;
+    while (schoolDaysBetween(addDays(day, -1), dueOn, calendar) <= DEFAULT_THRESHOLDS.dueSoonSchoolDays) day = addDays(day, -1);
+    return day;
+  }
+
+  it('when deadlines fall anywhere in a year of Danish holidays, then the one-pass walk gives what the rule says', () => {
+    const calendar = defaultDanishCalendar(2025, 2027);
+    for (let dueOn = '2026-01-01'; dueOn <= '2026-12-31'; dueOn = addDays(dueOn, 1)) {
+      expect(dueSoonFrom(dueOn, calendar), dueOn).toBe(byDefinition(dueOn, calendar));
+    }
+  });
+
+  it('when a school was closed for four years before the deadline (chained 92-day holidays), then due soon is found in milliseconds', () => {
+    const closed: SchoolCalendar = {
+      daysOff: Array.from({ length: 16 }, (_, quarter) => ({ from: addDays('2026-01-01', quarter * 92), to: addDays('2026-01-01', quarter * 92 + 91) })),
+    };
+    const dueOn = addDays('2026-01-01', 16 * 92 + 1);
+    const started = performance.now();
+    const found = dueSoonFrom(dueOn, closed);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(found).toBe(byDefinition(dueOn, closed));
   });
 });

@@ -6,6 +6,7 @@ import { addDays, type IsoDate } from '../../domain/dates';
 import {
   addSchoolDays,
   endOfCaseWeek,
+  isSchoolDay,
   onOrNextSchoolDay,
   schoolDaysBetween,
   WEEKDAYS_ONLY,
@@ -94,8 +95,14 @@ export function dueSoonFrom(
   calendar: SchoolCalendar = WEEKDAYS_ONLY,
   thresholds: DeadlineThresholds = DEFAULT_THRESHOLDS,
 ): IsoDate {
+  // Walks back while the school days in (day − 1, dueOn] stay within the threshold, counting as it
+  // goes: one pass, however long the days off before the deadline (a recount per step was quadratic).
   let day = dueOn;
-  while (schoolDaysBetween(addDays(day, -1), dueOn, calendar) <= thresholds.dueSoonSchoolDays) day = addDays(day, -1);
+  let schoolDays = isSchoolDay(dueOn, calendar) ? 1 : 0;
+  while (schoolDays <= thresholds.dueSoonSchoolDays) {
+    day = addDays(day, -1);
+    if (isSchoolDay(day, calendar)) schoolDays += 1;
+  }
   return day;
 }
 
