@@ -58,10 +58,9 @@ export function endOfCaseWeek(openedOn: IsoDate, week: number, calendar: SchoolC
 export function schoolDaysBetween(from: IsoDate, to: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): number {
   const span = daysBetween(from, to);
   if (span < 0) return -schoolDaysBetween(to, from, calendar);
-  const off = calendar.daysOff.length === 0 ? undefined : offDates(calendar);
   // Short spans day by day; long ones (a case opened years ago) by arithmetic, so the time taken
-  // grows with the calendar's days off, never with the span.
-  if (span <= Math.max(31, off?.size ?? 0)) {
+  // does not grow with the span.
+  if (span <= 31) {
     let count = 0;
     for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) {
       if (isSchoolDay(day, calendar)) count += 1;
@@ -74,13 +73,33 @@ export function schoolDaysBetween(from: IsoDate, to: IsoDate, calendar: SchoolCa
     const weekday = (firstWeekday + i) % 7;
     if (weekday !== 0 && weekday !== 6) count += 1;
   }
-  for (const date of off ?? []) {
-    if (date > from && date <= to) {
-      const weekday = dayOfWeek(date);
-      if (weekday !== 0 && weekday !== 6) count -= 1;
-    }
+  if (calendar.daysOff.length === 0) return count;
+  const off = weekdaysOff(calendar);
+  return count - (countUpTo(off, to) - countUpTo(off, from));
+}
+
+const weekdaysOffCache = new WeakMap<SchoolCalendar, IsoDate[]>();
+
+/** The calendar's days off that fall on Monday to Friday, in order. */
+function weekdaysOff(calendar: SchoolCalendar): IsoDate[] {
+  let dates = weekdaysOffCache.get(calendar);
+  if (dates === undefined) {
+    dates = [...offDates(calendar)].filter((date) => dayOfWeek(date) % 6 !== 0).sort();
+    weekdaysOffCache.set(calendar, dates);
   }
-  return count;
+  return dates;
+}
+
+/** How many of the sorted dates are on or before `date` (binary search). */
+function countUpTo(sorted: readonly IsoDate[], date: IsoDate): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! <= date) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The date `count` school days after `from` (the "15 school days" and "10 working days" rules). */
