@@ -12,7 +12,7 @@ const CRLF = '\r\n';
 
 export const PHASE_DURATIONS_CSV_HEADER = ['scope', 'schoolId', 'phase', 'cases', 'open', 'medianDays', 'p90Days', 'q1Days', 'q3Days'] as const;
 
-type Cell = string | number | null;
+export type Cell = string | number | null;
 
 /**
  * One field. Text that a spreadsheet would run as a formula (starting with = + - @ or a control
@@ -27,6 +27,11 @@ function field(value: Cell): string {
 
 function line(cells: readonly Cell[]): string {
   return cells.map(field).join(',') + CRLF;
+}
+
+/** Any table as CSV in the same dialect (BOM, CRLF, safe fields): the web UI's chart downloads. */
+export function csvTable(rows: readonly (readonly Cell[])[]): string {
+  return BOM + rows.map((cells) => line(cells)).join('');
 }
 
 function phaseLines(scope: 'all' | 'school', schoolId: string | null, rows: readonly PhaseDurationRow[]): string {
