@@ -32,7 +32,11 @@ function svgOf(chart: Drawn, label: string): string {
   chart.setAttribute('role', 'img');
   chart.setAttribute('aria-label', label);
   chart.removeAttribute('aria-hidden');
-  return chart.outerHTML;
+  // Plot names its mark groups with aria-label; inside an image those names are not allowed (and
+  // the table says the same), so only the image's own name is kept.
+  const html = chart.outerHTML;
+  const rootEnd = html.indexOf('>') + 1;
+  return html.slice(0, rootEnd) + html.slice(rootEnd).replace(/ aria-(label|description)="[^"]*"/g, '');
 }
 
 export interface BoxRow {
