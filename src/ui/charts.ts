@@ -39,6 +39,11 @@ function svgOf(chart: Drawn, label: string): string {
   return html.slice(0, rootEnd) + html.slice(rootEnd).replace(/ aria-(label|description)="[^"]*"/g, '');
 }
 
+/** Room for the longest row name at the chart's left (about 7 px a character at 13 px). */
+function leftMargin(names: readonly string[]): number {
+  return Math.min(240, Math.max(80, 12 + 7 * Math.max(0, ...names.map((name) => name.length))));
+}
+
 export interface BoxRow {
   /** The row's name: "Hele kommunen" or a school. */
   name: string;
@@ -60,7 +65,7 @@ export function boxPlotSvg(rows: readonly BoxRow[], label: string): string {
     document: plotDocument,
     width: 640,
     height: 40 + 28 * Math.max(rows.length, 1),
-    marginLeft: 120,
+    marginLeft: leftMargin(names),
     style: { fontSize: '13px', color: INK },
     x: { label: 'Kalenderdage i fasen', grid: true, zero: true },
     y: { label: null, domain: names },
@@ -84,14 +89,17 @@ export function barSvg(rows: readonly BarRow[], label: string, options: { percen
   const format = options.percent
     ? (value: number) => `${(value * 100).toLocaleString('da-DK', { maximumFractionDigits: 1 })} %`
     : (value: number) => value.toLocaleString('da-DK');
+  // Counts are whole numbers on an axis that starts at 0 and never collapses (all zero).
+  const top = Math.max(1, ...rows.map((row) => row.value));
+  const countAxis = { domain: [0, top], ticks: Math.min(top, 5), tickFormat: 'd' };
   const chart = plotted({
     document: plotDocument,
     width: 640,
     height: 40 + 28 * Math.max(rows.length, 1),
-    marginLeft: 120,
+    marginLeft: leftMargin(rows.map((row) => row.name)),
     marginRight: 60,
     style: { fontSize: '13px', color: INK },
-    x: { label: options.xLabel, grid: true, ...(options.percent ? { domain: [0, 100], percent: true } : {}) },
+    x: { label: options.xLabel, grid: true, ...(options.percent ? { domain: [0, 100], percent: true } : countAxis) },
     y: { label: null, domain: rows.map((row) => row.name) },
     marks: [
       Plot.barX(rows, { y: 'name', x: 'value', fill: BAR, insetTop: 4, insetBottom: 4 }),
