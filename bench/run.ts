@@ -32,10 +32,10 @@ import { startSeedStack } from '../src/seed/stack';
 import { formatMs, type TimingSummary } from '../src/seed/stats';
 import { caseDataConverter } from '../src/temporal/dataConverter';
 import { Keyring } from '../src/temporal/keyring';
-import { getOk, measure, RouteError } from './measure';
+import { getOk, getPage, measure, pageSession, RouteError } from './measure';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test?options=-c%20search_path%3Dbench';
-const TARGETS = { boardP99Ms: 50, analyticsP99Ms: 300 };
+const TARGETS = { boardP99Ms: 50, analyticsP99Ms: 300, boardPageP99Ms: 100, analyticsPageP99Ms: 400 };
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -307,6 +307,22 @@ async function main(): Promise<void> {
       tokens,
       security: { requestsPerMinute: 100_000 },
       health: () => Promise.resolve({ temporal: true, database: true }),
+      // The web UI's local sign-in, signing with the bench's key: the pages are timed as people use them.
+      ui: {
+        signIn: {
+          kind: 'local',
+          issueToken: async (principal) => ({
+            token: await signToken(signingKey, {
+              sub: principal.sub,
+              role: principal.role,
+              schools: principal.schools === 'all' ? ['*'] : [...principal.schools],
+              issuer: LOCAL_ISSUER,
+              audience: DEFAULT_AUDIENCE,
+            }),
+            expiresAt: new Date(Date.now() + 3600_000),
+          }),
+        },
+      },
     });
     server = await listen(app);
     const boardUrl = `${server.base}/api/overdue?schoolId=${encodeURIComponent(school)}`;
@@ -318,6 +334,11 @@ async function main(): Promise<void> {
       `answers: board ${board.items?.length ?? 0} items; analytics ${analyticsBody.length} bytes, ` +
         (analytics.phases ?? []).map((p) => `${p.phase} ${p.cases} cases median ${p.medianDays ?? '-'} d`).join(', '),
     );
+
+    const leaderCookie = await pageSession(server.base, 'leader', school);
+    const municipalityCookie = await pageSession(server.base, 'municipality', '*');
+    const boardPageUrl = `${server.base}/oversigt`;
+    const analyticsPageUrl = `${server.base}/analyse`;
 
     const capture = recording(db);
     await overdueBoard(capture.db, { schoolId: school }, today);
@@ -351,6 +372,16 @@ async function main(): Promise<void> {
         name: 'phaseDurations() read model, no HTTP',
         summary: await measure(() => phaseDurations(db, {}, today), { warmup: analyticsWarmup, iterations: analyticsIterations }),
         targetMs: TARGETS.analyticsP99Ms,
+      },
+      {
+        name: `page /oversigt (board, leader of ${school})`,
+        summary: await measure(() => getPage(boardPageUrl, leaderCookie), { warmup: boardWarmup, iterations: boardIterations }),
+        targetMs: TARGETS.boardPageP99Ms,
+      },
+      {
+        name: 'page /analyse (whole municipality)',
+        summary: await measure(() => getPage(analyticsPageUrl, municipalityCookie), { warmup: analyticsWarmup, iterations: analyticsIterations }),
+        targetMs: TARGETS.analyticsPageP99Ms,
       },
     ];
     print();

@@ -61,6 +61,7 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
     scope: 'query',
     withoutSchool: 'manage_municipality_settings',
   },
+  { method: 'GET', path: '/api/resource-team/rhythm', capability: 'manage_settings', scope: 'query' },
   { method: 'PUT', path: '/api/resource-team/rhythm', capability: 'manage_settings', scope: 'query' },
   { method: 'GET', path: '/api/schools/:schoolId/contacts', capability: 'read_school_contacts', scope: 'path' },
   { method: 'PUT', path: '/api/schools/:schoolId/contacts', capability: 'manage_settings', scope: 'path' },

@@ -104,7 +104,7 @@ function readModelPaths() {
       get: {
         summary: 'Time spent per phase (median, 90th percentile), steps on time, escalations, closures and reopenings',
         description:
-          'Send `Accept: text/csv` for the same figures as CSV (UTF-8 with BOM): rows `scope,schoolId,phase,cases,open,medianDays,p90Days`, a blank line, then `metric,value` rows.',
+          'Send `Accept: text/csv` for the same figures as CSV (UTF-8 with BOM): rows `scope,schoolId,phase,cases,open,medianDays,p90Days,q1Days,q3Days`, a blank line, then `metric,value` rows.',
         parameters: queryParameters(readModelSchemas.phaseDurationsQuery),
         responses: {
           200: {
@@ -154,13 +154,21 @@ function calendarPaths() {
         summary: 'The agenda of the resource team’s first meeting on or after `on` (default today): the cases escalated since the meeting before',
         parameters: queryParameters(agendaQuery),
         responses: {
-          200: { description: '{ schoolId, meetingOn, items: [{ caseId, level, reason, addedAt, escalatedOn, externalResources? }] }' },
+          200: {
+            description:
+              '{ schoolId, meetingOn, previousMeetingOn (null before the first meeting), nextMeetingOn, items: [{ caseId, level, reason, addedAt, escalatedOn, externalResources? }] }',
+          },
           400: badFilter,
           409: problem('The school has not set when its resource team meets'),
         },
       },
     },
     '/api/resource-team/rhythm': {
+      get: {
+        summary: 'When a school’s resource team meets: every intervalDays from firstMeetingOn',
+        parameters: queryParameters(rhythmQuery),
+        responses: { 200: { description: '{ schoolId, firstMeetingOn, intervalDays }' }, 400: badFilter, 409: problem('The school has not set when its resource team meets') },
+      },
       put: {
         summary: 'Set when a school’s resource team meets: every intervalDays (default 14) from firstMeetingOn',
         parameters: queryParameters(rhythmQuery),

@@ -33,6 +33,18 @@ export function resourceTeamRouter(deps: { team: ResourceTeam; now: () => Date }
     res.json(agenda);
   });
 
+  router.get('/rhythm', async (req, res) => {
+    const query = parse(rhythmQuery, req.query);
+    const rhythm = await deps.team.rhythmOf(query.schoolId);
+    if (rhythm === null) {
+      throw new DomainFailure({
+        code: 'not_configured',
+        detail: 'the school has not set when its resource team meets (PUT /api/resource-team/rhythm)',
+      });
+    }
+    res.json({ schoolId: query.schoolId, ...rhythm });
+  });
+
   router.put('/rhythm', async (req, res) => {
     const query = parse(rhythmQuery, req.query);
     const rhythm = parse(rhythmInput, req.body);

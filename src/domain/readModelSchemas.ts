@@ -127,7 +127,9 @@ export const phaseDurationRow = z
     phase: z.enum(DURATION_PHASES),
     cases: z.number().int().meta({ description: 'Time spent in the phase that overlaps the period' }),
     open: z.number().int().meta({ description: 'Of those, cases still in the phase' }),
+    q1Days: z.number().nullable().meta({ description: 'First quartile (25th percentile) of the calendar days of the ended ones, 1 decimal; null when none' }),
     medianDays: z.number().nullable().meta({ description: 'Median calendar days of the ended ones, 1 decimal; null when none' }),
+    q3Days: z.number().nullable().meta({ description: 'Third quartile (75th percentile) of the same, 1 decimal; null when none' }),
     p90Days: z.number().nullable().meta({ description: '90th percentile of the same, 1 decimal; null when none' }),
   })
   .meta({ id: 'PhaseDurationRow' });
@@ -138,7 +140,13 @@ export const phaseDurations = z
     from: isoDate.nullable(),
     to: isoDate.nullable(),
     phases: z.array(phaseDurationRow),
-    bySchool: z.array(z.object({ schoolId: z.string(), phases: z.array(phaseDurationRow) })),
+    bySchool: z.array(
+      z.object({
+        schoolId: z.string(),
+        phases: z.array(phaseDurationRow),
+        stepsOnTimeRate: z.number().nullable().meta({ description: 'The school’s own on-time share, by the same rule as stepsOnTimeRate' }),
+      }),
+    ),
     stepsOnTimeRate: z
       .number()
       .nullable()

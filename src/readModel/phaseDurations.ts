@@ -33,7 +33,9 @@ const SPANS_SQL = `
   SELECT GROUPING(school_id) = 1 AS all_schools, school_id, phase,
          count(*) AS cases,
          count(*) FILTER (WHERE left_on IS NULL) AS open,
+         round((percentile_cont(0.25) WITHIN GROUP (ORDER BY days) FILTER (WHERE left_on IS NOT NULL))::numeric, 1)::float8 AS q1_days,
          round((percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE left_on IS NOT NULL))::numeric, 1)::float8 AS median_days,
+         round((percentile_cont(0.75) WITHIN GROUP (ORDER BY days) FILTER (WHERE left_on IS NOT NULL))::numeric, 1)::float8 AS q3_days,
          round((percentile_cont(0.9) WITHIN GROUP (ORDER BY days) FILTER (WHERE left_on IS NOT NULL))::numeric, 1)::float8 AS p90_days
     FROM spans
    GROUP BY GROUPING SETS ((phase), (school_id, phase))
@@ -81,13 +83,35 @@ const FIGURES_SQL = `
         )) AS reopened
 `;
 
+// $1 schoolId, $2 from, $3 to (each may be null), $4 today: the on-time share of each school,
+// by the same rule as steps_on_time_rate above.
+const ON_TIME_BY_SCHOOL_SQL = `
+  SELECT s.school_id,
+         round((count(*) FILTER (WHERE s.status = 'done' AND s.completed_on <= s.due_on))::numeric
+               / nullif(count(*), 0), 3)::float8 AS rate
+    FROM case_steps s
+   WHERE s.status <> 'cancelled'
+     AND s.due_on < $4::date
+     AND ($1::text IS NULL OR s.school_id = $1::text)
+     AND ($2::date IS NULL OR s.due_on >= $2::date)
+     AND ($3::date IS NULL OR s.due_on <= $3::date)
+   GROUP BY s.school_id
+`;
+
+interface OnTimeRow extends Record<string, unknown> {
+  school_id: string;
+  rate: number | null;
+}
+
 interface SpanRow extends Record<string, unknown> {
   all_schools: boolean;
   school_id: string | null;
   phase: PhaseDurationRow['phase'];
   cases: number;
   open: number;
+  q1_days: number | null;
   median_days: number | null;
+  q3_days: number | null;
   p90_days: number | null;
 }
 
@@ -108,7 +132,9 @@ function phaseRows(rows: readonly SpanRow[]): PhaseDurationRow[] {
       phase,
       cases: row?.cases ?? 0,
       open: row?.open ?? 0,
+      q1Days: row?.q1_days ?? null,
       medianDays: row?.median_days ?? null,
+      q3Days: row?.q3_days ?? null,
       p90Days: row?.p90_days ?? null,
     };
   });
@@ -117,11 +143,12 @@ function phaseRows(rows: readonly SpanRow[]): PhaseDurationRow[] {
 export async function phaseDurations(db: Database, query: PhaseDurationsQuery, today: IsoDate): Promise<PhaseDurations> {
   const filters = [query.schoolId ?? null, query.from ?? null, query.to ?? null];
   // One snapshot for both statements, so the figures agree with each other.
-  const [spans, figures] = await db.transaction(async (tx) => {
+  const [spans, figures, onTime] = await db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     const spanRows = await tx.query<SpanRow>(SPANS_SQL, filters);
     const [figureRow] = await tx.query<FiguresRow>(FIGURES_SQL, [...filters, today]);
-    return [spanRows, figureRow] as const;
+    const onTimeRows = await tx.query<OnTimeRow>(ON_TIME_BY_SCHOOL_SQL, [...filters, today]);
+    return [spanRows, figureRow, onTimeRows] as const;
   });
   if (figures === undefined) throw new Error('phaseDurations: the figures query answered no row');
 
@@ -138,7 +165,11 @@ export async function phaseDurations(db: Database, query: PhaseDurationsQuery, t
     phases: phaseRows(spans.filter((row) => row.all_schools)),
     bySchool: [...bySchool.keys()]
       .sort(compareText)
-      .map((schoolId) => ({ schoolId, phases: phaseRows(bySchool.get(schoolId) ?? []) })),
+      .map((schoolId) => ({
+        schoolId,
+        phases: phaseRows(bySchool.get(schoolId) ?? []),
+        stepsOnTimeRate: onTime.find((row) => row.school_id === schoolId)?.rate ?? null,
+      })),
     stepsOnTimeRate: figures.steps_on_time_rate,
     escalationsByLevel: { 1: figures.escalations_1, 2: figures.escalations_2, 3: figures.escalations_3 },
     closed: figures.closed,

@@ -4,6 +4,7 @@
  */
 import type { IsoDate } from '../domain/dates';
 import type { Database } from '../db/types';
+import { addDays } from '../domain/dates';
 import { escalationWindowFor, meetingOnOrAfter, type MeetingRhythm } from './meetings';
 
 export interface AgendaItem {
@@ -18,6 +19,9 @@ export interface AgendaItem {
 export interface Agenda {
   schoolId: string;
   meetingOn: IsoDate;
+  /** The meeting before, so a reader can step back through earlier agendas; null before the first. */
+  previousMeetingOn: IsoDate | null;
+  nextMeetingOn: IsoDate;
   items: AgendaItem[];
 }
 
@@ -75,6 +79,8 @@ export function createResourceTeam(db: Pick<Database, 'query'>) {
       return {
         schoolId,
         meetingOn,
+        previousMeetingOn: meetingOn <= rhythm.firstMeetingOn ? null : addDays(meetingOn, -rhythm.intervalDays),
+        nextMeetingOn: addDays(meetingOn, rhythm.intervalDays),
         items: rows.map((row) => ({
           caseId: row.case_id,
           level: row.level,

@@ -131,10 +131,30 @@ export function userOf(principal: Principal, displayName: string) {
   return { name: displayName, roleLabel: ROLE_LABELS[principal.role], schoolsText: schools };
 }
 
+/** Where each role's daily answer is: the page "/" sends a signed-in person to. */
+export function startPageFor(role: Principal['role']): string {
+  switch (role) {
+    case 'tovholder':
+    case 'leader':
+      return '/forloeb';
+    case 'resource_team':
+      return '/ressourceteam';
+    case 'municipality':
+      return '/analyse';
+    case 'admin':
+      return '/indstillinger';
+  }
+}
+
 /** The main menu for a role. */
 export function navFor(principal: Principal, currentPath: string) {
   const items: { href: string; text: string }[] = [];
   if (principal.role === 'tovholder' || principal.role === 'leader') items.push({ href: '/forloeb', text: 'Mine forløb' });
+  if (principal.role === 'tovholder' || principal.role === 'leader') items.push({ href: '/oversigt', text: 'Frister' });
+  if (principal.role === 'leader') items.push({ href: '/maanedsgennemgang', text: 'Månedsgennemgang' });
+  if (principal.role === 'leader' || principal.role === 'resource_team') items.push({ href: '/ressourceteam', text: 'Ressourceteamet' });
+  if (principal.role === 'municipality') items.push({ href: '/analyse', text: 'Analyse' });
+  if (principal.role === 'admin') items.push({ href: '/indstillinger', text: 'Indstillinger' });
   if (principal.role === 'leader') items.push({ href: '/forloeb/nyt', text: 'Opret forløb' });
   items.push({ href: '/docs/forloebspakke', text: 'Forløbspakken' });
   return items.map((item) => ({ ...item, current: currentPath === item.href }));

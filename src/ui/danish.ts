@@ -213,3 +213,22 @@ export function danishNotNow(detail: string): string {
   if (/already been approved|already been discarded/.test(detail)) return 'Brevet er allerede godkendt eller kasseret.';
   return 'Handlingen er ikke mulig i forløbets nuværende fase.';
 }
+
+/** `2026-11` → `november 2026`. */
+export function danishMonth(month: string): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!match) return month;
+  return `${MONTHS[Number(match[2]) - 1] ?? match[2]} ${match[1]}`;
+}
+
+/** A share (0–1) as a Danish percentage with one decimal, e.g. `78,7 %`; a dash for none. */
+export function danishPercent(share: number | null | undefined): string {
+  if (share === null || share === undefined) return '–';
+  return `${(share * 100).toLocaleString('da-DK', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+}
+
+/** Days with Danish decimals (`17,5`); a dash for none. */
+export function danishNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '–';
+  return value.toLocaleString('da-DK', { maximumFractionDigits: 1 });
+}

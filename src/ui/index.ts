@@ -4,10 +4,13 @@
  */
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Database } from '../db/types';
-import { errorPage, forgetSignIn, loadSession, page, requireSignIn, signedInOrUndefined, uiErrorHandler, verifyForm, type UiContext } from './context';
+import { errorPage, forgetSignIn, loadSession, page, requireSignIn, signedInOrUndefined, startPageFor, uiErrorHandler, verifyForm, type UiContext } from './context';
 import { actionPagesRouter } from './pages/actions';
 import { casePageRouter } from './pages/casePage';
+import { analyticsRouter } from './pages/analytics';
 import { myCasesRouter } from './pages/myCases';
+import { overviewRouter } from './pages/overview';
+import { settingsRouter } from './pages/settings';
 import { createRenderer, DKFDS_DIR, UI_ASSETS_DIR } from './render';
 import { createSessionStore } from './session/sessionStore';
 import { localSignInRouter } from './signIn/localSignIn';
@@ -41,7 +44,22 @@ export function uiAssets(): Router {
 }
 
 /** The paths the pages own; everything else (the API, the codec, the API docs) passes by untouched. */
-const UI_PREFIXES = ['/log-ind', '/log-ud', '/forloeb', '/assets/', '/tilgaengelighed', '/docs/forloebspakke'];
+const UI_PREFIXES = [
+  '/log-ind',
+  '/log-ud',
+  '/forloeb',
+  '/assets/',
+  '/tilgaengelighed',
+  '/docs/forloebspakke',
+  '/oversigt',
+  '/maanedsgennemgang',
+  '/ressourceteam',
+  '/analyse',
+  '/indstillinger',
+];
+
+/** The pages behind sign-in besides the case pages: the overviews, analytics and settings. */
+const OVERVIEW_PREFIXES = ['/oversigt', '/maanedsgennemgang', '/ressourceteam', '/analyse', '/indstillinger'];
 
 export function isUiPath(path: string): boolean {
   return path === '/' || UI_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || path.startsWith(`${prefix}.`));
@@ -81,7 +99,8 @@ function uiRouter(deps: UiDeps): { router: Router; context: UiContext } {
   router.use(loadSession(ui));
 
   router.get('/', (req, res) => {
-    res.redirect(303, signedInOrUndefined(res) ? '/forloeb' : '/log-ind');
+    const current = signedInOrUndefined(res);
+    res.redirect(303, current ? startPageFor(current.session.principal.role) : '/log-ind');
   });
   router.get('/tilgaengelighed', (req, res) => {
     page(ui, req, res, 'accessibility.njk', { title: 'Tilgængelighedserklæring' });
@@ -118,6 +137,10 @@ function uiRouter(deps: UiDeps): { router: Router; context: UiContext } {
   router.use(myCasesRouter(ui));
   router.use(casePageRouter(ui));
   router.use(actionPagesRouter(ui));
+  for (const prefix of OVERVIEW_PREFIXES) router.use(prefix, requireSignIn(ui), verifyForm(ui, (_req, res) => signedInOrUndefined(res)?.session.csrfToken));
+  router.use(overviewRouter(ui));
+  router.use(analyticsRouter(ui));
+  router.use(settingsRouter(ui));
   router.use(uiErrorHandler(ui));
   return { router, context: ui };
 }

@@ -28,11 +28,21 @@ const S1 = 'S1';
 const S2 = 'S2';
 
 /** One phase row as the report writes it. */
-const row = (phase: string, cases: number, open: number, medianDays: number | null, p90Days: number | null) => ({
+const row = (
+  phase: string,
+  cases: number,
+  open: number,
+  medianDays: number | null,
+  p90Days: number | null,
+  q1Days: number | null = medianDays,
+  q3Days: number | null = medianDays,
+) => ({
   phase,
   cases,
   open,
+  q1Days,
   medianDays,
+  q3Days,
   p90Days,
 });
 
@@ -231,31 +241,38 @@ describe.each(DATABASE_KINDS)('the read side on %s', (kind) => {
       from: null,
       to: null,
       phases: [
-        // ended [7, 9, 11, 14, 21, 23, 28, 28]: median at 3.5 → (14+21)/2 = 17.5; p90 at 6.3 → 28.
-        row('mapping', 11, 3, 17.5, 28),
-        // [4, 7, 11]: median 7; p90 at 1.8 → 7 + 0.8·4 = 10.2.
-        row('action_plan', 3, 0, 7, 10.2),
+        // ended [7, 9, 11, 14, 21, 23, 28, 28]: median at 3.5 → (14+21)/2 = 17.5; p90 at 6.3 → 28;
+        // q1 at 1.75 → 9 + 0.75·2 = 10.5; q3 at 5.25 → 23 + 0.25·5 = 24.25, rounded 24.3.
+        row('mapping', 11, 3, 17.5, 28, 10.5, 24.3),
+        // [4, 7, 11]: median 7; p90 at 1.8 → 7 + 0.8·4 = 10.2; q1 at 0.5 → 5.5; q3 at 1.5 → 9.
+        row('action_plan', 3, 0, 7, 10.2, 5.5, 9),
         row('follow_up', 3, 2, 28, 28),
       ],
       bySchool: [
         {
           schoolId: S1,
           phases: [
-            // [14, 21, 23, 28]: median (21+23)/2 = 22; p90 at 2.7 → 23 + 0.7·5 = 26.5.
-            row('mapping', 5, 1, 22, 26.5),
-            // [7, 11]: median 9; p90 at 0.9 → 7 + 0.9·4 = 10.6.
-            row('action_plan', 2, 0, 9, 10.6),
+            // [14, 21, 23, 28]: median (21+23)/2 = 22; p90 at 2.7 → 23 + 0.7·5 = 26.5;
+            // q1 at 0.75 → 14 + 0.75·7 = 19.25 → 19.3; q3 at 2.25 → 23 + 0.25·5 = 24.25 → 24.3.
+            row('mapping', 5, 1, 22, 26.5, 19.3, 24.3),
+            // [7, 11]: median 9; p90 at 0.9 → 7 + 0.9·4 = 10.6; q1 at 0.25 → 8; q3 at 0.75 → 10.
+            row('action_plan', 2, 0, 9, 10.6, 8, 10),
             row('follow_up', 2, 2, null, null),
           ],
+          // A 5/5, B 6/3, C 4/0, F1 5/4, F2 5/5 → 17/25.
+          stepsOnTimeRate: 0.68,
         },
         {
           schoolId: S2,
           phases: [
-            // [7, 9, 11, 28]: median 10; p90 at 2.7 → 11 + 0.7·17 = 22.9.
-            row('mapping', 6, 2, 10, 22.9),
+            // [7, 9, 11, 28]: median 10; p90 at 2.7 → 11 + 0.7·17 = 22.9;
+            // q1 at 0.75 → 7 + 0.75·2 = 8.5; q3 at 2.25 → 11 + 0.25·17 = 15.25 → 15.3.
+            row('mapping', 6, 2, 10, 22.9, 8.5, 15.3),
             row('action_plan', 1, 0, 4, 4),
             row('follow_up', 1, 0, 28, 28),
           ],
+          // D 2/1, E1 5/5, E2 5/5, G1 5/4, H 5/5 → 20/22.
+          stepsOnTimeRate: 0.909,
         },
       ],
       // Steps due before today, cancelled ones left out (counted / done by their due date):
@@ -279,7 +296,8 @@ describe.each(DATABASE_KINDS)('the read side on %s', (kind) => {
     it('when a period is given, then spans overlapping it and steps and events dated in it count', async () => {
       // October: spans entered by 31-10 and not left before 01-10.
       //  mapping: A 14, C open, E2 7, F2 23 (left 07-10), H 9; B left 28-09, D and G2 entered in November.
-      //  [7, 9, 14, 23]: median (9+14)/2 = 11.5; p90 at 2.7 → 14 + 0.7·9 = 20.3.
+      //  [7, 9, 14, 23]: median (9+14)/2 = 11.5; p90 at 2.7 → 14 + 0.7·9 = 20.3;
+      //  q1 at 0.75 → 7 + 0.75·2 = 8.5; q3 at 2.25 → 14 + 0.25·9 = 16.25 → 16.3.
       //  action plan: A 7, B 11 (left 09-10), E2 4. Follow-up: A open, B open, E2 28.
       // Steps due 01-10…31-10: A 5/5, B 2/1 (plan late, follow_up_1 on time), C 2/0, E2 5/5,
       // F2 3/3, H 2/2 → 16/19 = 0.842. Escalations: B's level 1 on 21-10. Closed: F2, H.
@@ -288,17 +306,22 @@ describe.each(DATABASE_KINDS)('the read side on %s', (kind) => {
       expect(body).toEqual({
         from: '2026-10-01',
         to: '2026-10-31',
-        phases: [row('mapping', 5, 1, 11.5, 20.3), row('action_plan', 3, 0, 7, 10.2), row('follow_up', 3, 2, 28, 28)],
+        phases: [row('mapping', 5, 1, 11.5, 20.3, 8.5, 16.3), row('action_plan', 3, 0, 7, 10.2, 5.5, 9), row('follow_up', 3, 2, 28, 28)],
         bySchool: [
           {
             schoolId: S1,
-            // mapping [14, 23] + C open: median 18.5; p90 14 + 0.9·9 = 22.1.
-            phases: [row('mapping', 3, 1, 18.5, 22.1), row('action_plan', 2, 0, 9, 10.6), row('follow_up', 2, 2, null, null)],
+            // mapping [14, 23] + C open: median 18.5; p90 14 + 0.9·9 = 22.1; q1 14 + 0.25·9 = 16.25 → 16.3;
+            // q3 14 + 0.75·9 = 20.75 → 20.8.
+            phases: [row('mapping', 3, 1, 18.5, 22.1, 16.3, 20.8), row('action_plan', 2, 0, 9, 10.6, 8, 10), row('follow_up', 2, 2, null, null)],
+            // A 5/5, B 2/1, C 2/0, F2 3/3 → 9/12.
+            stepsOnTimeRate: 0.75,
           },
           {
             schoolId: S2,
-            // mapping [7, 9]: median 8; p90 7 + 0.9·2 = 8.8.
-            phases: [row('mapping', 2, 0, 8, 8.8), row('action_plan', 1, 0, 4, 4), row('follow_up', 1, 0, 28, 28)],
+            // mapping [7, 9]: median 8; p90 7 + 0.9·2 = 8.8; q1 7.5; q3 8.5.
+            phases: [row('mapping', 2, 0, 8, 8.8, 7.5, 8.5), row('action_plan', 1, 0, 4, 4), row('follow_up', 1, 0, 28, 28)],
+            // E2 5/5, H 2/2.
+            stepsOnTimeRate: 1,
           },
         ],
         stepsOnTimeRate: 0.842,
@@ -356,14 +379,24 @@ describe.each(DATABASE_KINDS)('the read side on %s', (kind) => {
       const blank = records.findIndex((record) => record.length === 1 && record[0] === '');
       const table = records.slice(0, blank);
       const metrics = records.slice(blank + 1);
-      expect(table[0]).toEqual(['scope', 'schoolId', 'phase', 'cases', 'open', 'medianDays', 'p90Days']);
+      expect(table[0]).toEqual(['scope', 'schoolId', 'phase', 'cases', 'open', 'medianDays', 'p90Days', 'q1Days', 'q3Days']);
       const number = (cell: string | undefined) => (cell === '' || cell === undefined ? null : Number(cell));
       const phasesOf = (rows: string[][]) =>
-        rows.map(([, , phase, cases, open, median, p90]) => ({ phase, cases: number(cases), open: number(open), medianDays: number(median), p90Days: number(p90) }));
+        rows.map(([, , phase, cases, open, median, p90, q1, q3]) => ({
+          phase,
+          cases: number(cases),
+          open: number(open),
+          q1Days: number(q1),
+          medianDays: number(median),
+          q3Days: number(q3),
+          p90Days: number(p90),
+        }));
       expect(phasesOf(table.slice(1).filter((record) => record[0] === 'all'))).toEqual(json.phases);
       const schoolRows = table.slice(1).filter((record) => record[0] === 'school');
       const schools = [...new Set(schoolRows.map((record) => record[1]))];
-      expect(schools.map((schoolId) => ({ schoolId, phases: phasesOf(schoolRows.filter((record) => record[1] === schoolId)) }))).toEqual(json.bySchool);
+      expect(schools.map((schoolId) => ({ schoolId, phases: phasesOf(schoolRows.filter((record) => record[1] === schoolId)) }))).toEqual(
+        json.bySchool.map(({ schoolId, phases }) => ({ schoolId, phases })),
+      );
       expect(table.slice(1).every((record) => record[0] === 'all' || record[0] === 'school')).toBe(true);
 
       expect(metrics[0]).toEqual(['metric', 'value']);

@@ -11,6 +11,8 @@ import { startApi, type RunningApi } from '../api/support/harness';
 interface AgendaAnswer {
   schoolId: string;
   meetingOn: string;
+  previousMeetingOn: string | null;
+  nextMeetingOn: string;
   items: { caseId: string; level: number; reason: string; escalatedOn: string; externalResources?: string[] }[];
 }
 
@@ -59,8 +61,12 @@ describe('the resource team agenda', () => {
     ]);
     expect(next.body.items.at(-1)?.externalResources).toEqual(['ppr', 'sundhedsplejerske']);
 
+    expect(next.body.previousMeetingOn).toBeNull();
+    expect(next.body.nextMeetingOn).toBe(addDays(firstMeetingOn, 14));
+
     const after = await agendaOf(schoolId, addDays(firstMeetingOn, 1));
     expect(after.body.meetingOn).toBe(addDays(firstMeetingOn, 14));
+    expect(after.body.previousMeetingOn).toBe(firstMeetingOn);
     expect(after.body.items).toEqual([]);
   });
 
@@ -78,5 +84,8 @@ describe('the resource team agenda', () => {
       path: 'firstMeetingOn',
     });
     expect((await agendaOf(schoolId, todayInDenmark())).body.meetingOn).toBe(firstMeetingOn);
+    const rhythm = await running.http.get<{ firstMeetingOn: string; intervalDays: number }>(`/api/resource-team/rhythm?schoolId=${schoolId}`);
+    expect(rhythm.status).toBe(200);
+    expect(rhythm.body).toEqual({ schoolId, firstMeetingOn, intervalDays: 14 });
   });
 });

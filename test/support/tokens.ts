@@ -56,7 +56,8 @@ export function roleForRoute(method: string, path: string): Role {
   const route = path.split('?')[0] ?? path;
   if (route.startsWith('/api/analytics')) return 'municipality';
   if (route.startsWith('/api/notifications') || route.startsWith('/api/audit') || route.startsWith('/codec')) return 'admin';
-  if (method !== 'GET' && /^\/api\/(calendar\/school-holidays|letter-templates|schools\/[^/]+\/contacts|resource-team\/rhythm)/.test(route)) return 'admin';
+  if (route.startsWith('/api/resource-team/rhythm')) return 'admin';
+  if (method !== 'GET' && /^\/api\/(calendar\/school-holidays|letter-templates|schools\/[^/]+\/contacts)/.test(route)) return 'admin';
   return 'leader';
 }
 
