@@ -25,6 +25,7 @@ export class ApiRefusal extends Error {
 export interface ApiClient {
   get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>>;
   post<S extends z.ZodType>(path: string, body: unknown, schema: S, idempotencyKey?: string): Promise<z.output<S>>;
+  put<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>>;
 }
 
 /** Where this process answers, as seen from the request that came in. */
@@ -38,7 +39,7 @@ export function loopbackBaseUrl(req: Request): string {
 }
 
 export function createApiClient(baseUrl: string, token: string, timeoutMs = 30_000): ApiClient {
-  async function call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S, body?: unknown, key?: string): Promise<z.output<S>> {
+  async function call<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT', path: string, schema: S, body?: unknown, key?: string): Promise<z.output<S>> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (key !== undefined) headers['idempotency-key'] = key;
@@ -66,5 +67,6 @@ export function createApiClient(baseUrl: string, token: string, timeoutMs = 30_0
   return {
     get: (path, schema) => call('GET', path, schema),
     post: (path, body, schema, key) => call('POST', path, schema, body, key),
+    put: (path, body, schema) => call('PUT', path, schema, body),
   };
 }

@@ -136,6 +136,7 @@ export function navFor(principal: Principal, currentPath: string) {
   const items: { href: string; text: string }[] = [];
   if (principal.role === 'tovholder' || principal.role === 'leader') items.push({ href: '/forloeb', text: 'Mine forløb' });
   if (principal.role === 'leader') items.push({ href: '/forloeb/nyt', text: 'Opret forløb' });
+  if (principal.role === 'municipality' || principal.role === 'admin') items.push({ href: '/selvevaluering', text: 'Selvevaluering' });
   items.push({ href: '/docs/forloebspakke', text: 'Forløbspakken' });
   return items.map((item) => ({ ...item, current: currentPath === item.href }));
 }

@@ -8,6 +8,7 @@ import { errorPage, forgetSignIn, loadSession, page, requireSignIn, signedInOrUn
 import { actionPagesRouter } from './pages/actions';
 import { casePageRouter } from './pages/casePage';
 import { myCasesRouter } from './pages/myCases';
+import { selfAssessmentPagesRouter } from './pages/selfAssessment';
 import { createRenderer, DKFDS_DIR, UI_ASSETS_DIR } from './render';
 import { createSessionStore } from './session/sessionStore';
 import { localSignInRouter } from './signIn/localSignIn';
@@ -41,7 +42,7 @@ export function uiAssets(): Router {
 }
 
 /** The paths the pages own; everything else (the API, the codec, the API docs) passes by untouched. */
-const UI_PREFIXES = ['/log-ind', '/log-ud', '/forloeb', '/assets/', '/tilgaengelighed', '/docs/forloebspakke'];
+const UI_PREFIXES = ['/log-ind', '/log-ud', '/forloeb', '/selvevaluering', '/assets/', '/tilgaengelighed', '/docs/forloebspakke'];
 
 export function isUiPath(path: string): boolean {
   return path === '/' || UI_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || path.startsWith(`${prefix}.`));
@@ -81,7 +82,9 @@ function uiRouter(deps: UiDeps): { router: Router; context: UiContext } {
   router.use(loadSession(ui));
 
   router.get('/', (req, res) => {
-    res.redirect(303, signedInOrUndefined(res) ? '/forloeb' : '/log-ind');
+    const role = signedInOrUndefined(res)?.session.principal.role;
+    // The municipality and admins have no cases of their own; their work here is the self-assessment.
+    res.redirect(303, role === undefined ? '/log-ind' : role === 'municipality' || role === 'admin' ? '/selvevaluering' : '/forloeb');
   });
   router.get('/tilgaengelighed', (req, res) => {
     page(ui, req, res, 'accessibility.njk', { title: 'Tilgængelighedserklæring' });
@@ -115,7 +118,9 @@ function uiRouter(deps: UiDeps): { router: Router; context: UiContext } {
 
   // Case pages: signed in, and every form post from our own pages.
   router.use('/forloeb', requireSignIn(ui), verifyForm(ui, (_req, res) => signedInOrUndefined(res)?.session.csrfToken));
+  router.use('/selvevaluering', requireSignIn(ui), verifyForm(ui, (_req, res) => signedInOrUndefined(res)?.session.csrfToken));
   router.use(myCasesRouter(ui));
+  router.use(selfAssessmentPagesRouter(ui));
   router.use(casePageRouter(ui));
   router.use(actionPagesRouter(ui));
   router.use(uiErrorHandler(ui));
