@@ -29,6 +29,7 @@ export const CAPABILITIES = [
   'read_notifications',
   'read_audit_log',
   'decode_payloads',
+  'run_self_assessment',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -49,6 +50,9 @@ export const ACCESS_TABLE: Readonly<Record<Capability, Readonly<Partial<Record<R
   read_notifications: { admin: 'school' },
   read_audit_log: { admin: 'school' },
   decode_payloads: { admin: 'all_schools' },
+  // The self-assessment is of the whole municipality's work, and its result shows figures from
+  // every school's cases: only for those bound to every school.
+  run_self_assessment: { municipality: 'all_schools', admin: 'all_schools' },
 };
 
 export function reachOf(role: Role, capability: Capability): Reach | undefined {

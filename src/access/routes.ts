@@ -71,6 +71,16 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
   { method: 'DELETE', path: '/api/letter-templates/:kind', capability: 'manage_municipality_settings', scope: 'none' },
   { method: 'GET', path: '/api/notifications', capability: 'read_notifications', scope: 'query', showsCases: true },
   { method: 'GET', path: '/api/audit', capability: 'read_audit_log', scope: 'query' },
+  // framework before :roundId, so it is not taken for a round.
+  { method: 'GET', path: '/api/self-assessments/framework', capability: 'run_self_assessment', scope: 'none' },
+  { method: 'GET', path: '/api/self-assessments', capability: 'run_self_assessment', scope: 'none' },
+  { method: 'POST', path: '/api/self-assessments', capability: 'run_self_assessment', scope: 'none' },
+  { method: 'GET', path: '/api/self-assessments/:roundId', capability: 'run_self_assessment', scope: 'none' },
+  { method: 'POST', path: '/api/self-assessments/:roundId/participants', capability: 'run_self_assessment', scope: 'none' },
+  { method: 'PUT', path: '/api/self-assessments/:roundId/participants/:participantId/ratings', capability: 'run_self_assessment', scope: 'none' },
+  { method: 'PUT', path: '/api/self-assessments/:roundId/discussion', capability: 'run_self_assessment', scope: 'none' },
+  { method: 'PUT', path: '/api/self-assessments/:roundId/priorities', capability: 'run_self_assessment', scope: 'none' },
+  { method: 'GET', path: '/api/self-assessments/:roundId/result', capability: 'run_self_assessment', scope: 'none' },
   { method: 'POST', path: '/codec/decode', capability: 'decode_payloads', scope: 'none' },
   { method: 'POST', path: '/codec/encode', capability: 'decode_payloads', scope: 'none' },
 ];

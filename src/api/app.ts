@@ -33,6 +33,7 @@ import { buildOpenApiDocument } from './openapi';
 import { DomainFailure, sendDomainError, sendProblem } from './problem';
 import { unavailableDependency } from './unavailable';
 import { readModelRouter } from './readModelRoutes';
+import { selfAssessmentRouter } from '../selfAssessment/routes';
 import { createUi, type UiOptions } from '../ui';
 
 export interface AppDeps {
@@ -215,6 +216,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/api', auditRouter(audit));
+  // The municipality's self-assessment of its absence work (Børns Vilkår's tool).
+  app.use('/api', selfAssessmentRouter({ db, now }));
 
   app.use((req, res) => {
     // A person in a browser gets a page in Danish; a program gets problem+json.

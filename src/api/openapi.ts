@@ -7,6 +7,7 @@ import * as readModelSchemas from '../domain/readModelSchemas';
 import * as schemas from '../domain/schemas';
 import { letterDraftPaths, letterTemplatePaths } from '../letters/openapi';
 import { noticePaths } from '../notices/openapi';
+import { selfAssessmentPaths } from '../selfAssessment/openapi';
 import { calendarQuery, deadlineQuery, holidaysQuery } from './calendarRoutes';
 import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
 import { auditQuery } from '../access/auditLog';
@@ -315,6 +316,7 @@ export function buildOpenApiDocument() {
       ...readModelPaths(),
       ...calendarPaths(),
       ...accessPaths(),
+      ...selfAssessmentPaths(),
     }),
     components: {
       schemas: componentSchemas(),

@@ -24,6 +24,8 @@ export function problemFromDomainError(error: DomainError): Problem {
       return { type: `${PROBLEM_BASE}case-not-found`, title: 'Case not found', status: 404, detail: error.detail };
     case 'step_not_found':
       return { type: `${PROBLEM_BASE}step-not-found`, title: 'Step not found', status: 404, detail: error.detail };
+    case 'round_not_found':
+      return { type: `${PROBLEM_BASE}self-assessment-not-found`, title: 'Self-assessment not found', status: 404, detail: error.detail };
     case 'not_allowed_now':
       return { type: `${PROBLEM_BASE}not-allowed-now`, title: 'Not possible in the current phase', status: 409, detail: error.detail };
     case 'not_configured':

@@ -305,6 +305,75 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX audit_log_school_ids_idx ON audit_log USING gin (school_ids);
     `,
   },
+  {
+    version: 10,
+    name: 'self-assessment rounds',
+    sql: `
+      -- The municipality's self-assessment of its absence work (Børns Vilkår's tool): a round, the
+      -- people taking part (staff: name and function, never pupils), each one's ratings of the
+      -- principles and notes per theme, the group's discussion and its priorities. Principle and
+      -- theme ids are the framework's (src/selfAssessment/principles.ts), checked by the API.
+      CREATE TABLE self_assessment_rounds (
+        round_id   text        COLLATE "C" PRIMARY KEY,
+        title      text        NOT NULL,
+        held_on    date        NOT NULL,
+        framework  text        NOT NULL,
+        created_by text        NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- "The round before this one": the latest held earlier.
+      CREATE INDEX self_assessment_rounds_held_idx ON self_assessment_rounds (held_on, created_at);
+
+      CREATE TABLE self_assessment_participants (
+        participant_id text    COLLATE "C" PRIMARY KEY,
+        round_id       text    COLLATE "C" NOT NULL REFERENCES self_assessment_rounds (round_id) ON DELETE CASCADE,
+        position       integer NOT NULL,
+        name           text    NOT NULL,
+        job_function   text    NOT NULL,
+        UNIQUE (round_id, position)
+      );
+
+      CREATE TABLE self_assessment_ratings (
+        participant_id text        COLLATE "C" NOT NULL REFERENCES self_assessment_participants (participant_id) ON DELETE CASCADE,
+        principle_id   text        COLLATE "C" NOT NULL,
+        rating         smallint    NOT NULL CHECK (rating BETWEEN 1 AND 5),
+        comment        text,
+        updated_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (participant_id, principle_id)
+      );
+
+      -- Step 1's overall number and note per theme, per participant.
+      CREATE TABLE self_assessment_theme_notes (
+        participant_id text        COLLATE "C" NOT NULL REFERENCES self_assessment_participants (participant_id) ON DELETE CASCADE,
+        theme_id       text        COLLATE "C" NOT NULL,
+        overall        smallint    CHECK (overall BETWEEN 1 AND 5),
+        note           text,
+        updated_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (participant_id, theme_id)
+      );
+
+      -- Step 2: the group's notes per theme.
+      CREATE TABLE self_assessment_discussion (
+        round_id text COLLATE "C" NOT NULL REFERENCES self_assessment_rounds (round_id) ON DELETE CASCADE,
+        theme_id text COLLATE "C" NOT NULL,
+        note     text NOT NULL,
+        PRIMARY KEY (round_id, theme_id)
+      );
+
+      -- Step 3: up to three priorities, each with next steps, an owner and a date.
+      CREATE TABLE self_assessment_priorities (
+        round_id   text     COLLATE "C" NOT NULL REFERENCES self_assessment_rounds (round_id) ON DELETE CASCADE,
+        position   smallint NOT NULL CHECK (position BETWEEN 1 AND 3),
+        title      text     NOT NULL,
+        theme_id   text     COLLATE "C",
+        need       text,
+        next_steps text     NOT NULL,
+        owner      text     NOT NULL,
+        due_on     date     NOT NULL,
+        PRIMARY KEY (round_id, position)
+      );
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

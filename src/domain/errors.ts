@@ -12,6 +12,8 @@ export type DomainError =
   | { code: 'invalid_input'; detail: string; errors: FieldProblem[] }
   | { code: 'case_not_found'; detail: string }
   | { code: 'step_not_found'; detail: string }
+  /** A self-assessment round (or a participant of it) that does not exist. */
+  | { code: 'round_not_found'; detail: string }
   | { code: 'not_allowed_now'; detail: string }
   | { code: 'rule_violated'; detail: string; errors: FieldProblem[] }
   | { code: 'not_configured'; detail: string }
@@ -31,6 +33,7 @@ export function isDomainError(value: unknown): value is DomainError {
     code === 'invalid_input' ||
     code === 'case_not_found' ||
     code === 'step_not_found' ||
+    code === 'round_not_found' ||
     code === 'not_allowed_now' ||
     code === 'rule_violated' ||
     code === 'not_configured' ||

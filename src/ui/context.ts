@@ -156,6 +156,7 @@ export function navFor(principal: Principal, currentPath: string) {
   if (principal.role === 'municipality') items.push({ href: '/analyse', text: 'Analyse' });
   if (principal.role === 'admin') items.push({ href: '/indstillinger', text: 'Indstillinger' });
   if (principal.role === 'leader') items.push({ href: '/forloeb/nyt', text: 'Opret forløb' });
+  if (principal.role === 'municipality' || principal.role === 'admin') items.push({ href: '/selvevaluering', text: 'Selvevaluering' });
   items.push({ href: '/docs/forloebspakke', text: 'Forløbspakken' });
   return items.map((item) => ({ ...item, current: currentPath === item.href }));
 }

@@ -182,6 +182,13 @@ const MESSAGE_RULES: readonly [RegExp, (match: RegExpExecArray) => string][] = [
   [/is not one of your schools/, () => 'Er ikke en af dine skoler'],
   [/a tovholder opens only cases they coordinate themselves/, () => 'En tovholder kan kun oprette forløb, vedkommende selv er tovholder for'],
   [/names the same resource twice/, () => 'Den samme ressource er valgt to gange'],
+  // The self-assessment's rules.
+  [/must be a whole number from 1 to 5/, () => 'Vælg en vurdering fra 1 til 5'],
+  [/is not a principle of the self-assessment/, () => 'Princippet findes ikke i selvevalueringen'],
+  [/is not a theme of the self-assessment/, () => 'Temaet findes ikke i selvevalueringen'],
+  [/rates the same principle twice/, () => 'Det samme princip er vurderet to gange'],
+  [/cannot be before the round was held/, () => 'Datoen kan ikke ligge før mødet'],
+  [/at most \d+ priorities/, () => 'Højst tre prioriteter'],
 ];
 
 function translateList(list: string): string {

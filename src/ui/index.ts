@@ -10,6 +10,7 @@ import { casePageRouter } from './pages/casePage';
 import { analyticsRouter } from './pages/analytics';
 import { myCasesRouter } from './pages/myCases';
 import { overviewRouter } from './pages/overview';
+import { selfAssessmentPagesRouter } from './pages/selfAssessment';
 import { settingsRouter } from './pages/settings';
 import { createRenderer, DKFDS_DIR, UI_ASSETS_DIR } from './render';
 import { createSessionStore } from './session/sessionStore';
@@ -56,10 +57,11 @@ const UI_PREFIXES = [
   '/ressourceteam',
   '/analyse',
   '/indstillinger',
+  '/selvevaluering',
 ];
 
-/** The pages behind sign-in besides the case pages: the overviews, analytics and settings. */
-const OVERVIEW_PREFIXES = ['/oversigt', '/maanedsgennemgang', '/ressourceteam', '/analyse', '/indstillinger'];
+/** The pages behind sign-in besides the case pages: the overviews, analytics, settings and the self-assessment. */
+const OVERVIEW_PREFIXES = ['/oversigt', '/maanedsgennemgang', '/ressourceteam', '/analyse', '/indstillinger', '/selvevaluering'];
 
 export function isUiPath(path: string): boolean {
   return path === '/' || UI_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || path.startsWith(`${prefix}.`));
@@ -135,6 +137,7 @@ function uiRouter(deps: UiDeps): { router: Router; context: UiContext } {
   // Case pages: signed in, and every form post from our own pages.
   router.use('/forloeb', requireSignIn(ui), verifyForm(ui, (_req, res) => signedInOrUndefined(res)?.session.csrfToken));
   router.use(myCasesRouter(ui));
+  router.use(selfAssessmentPagesRouter(ui));
   router.use(casePageRouter(ui));
   router.use(actionPagesRouter(ui));
   for (const prefix of OVERVIEW_PREFIXES) router.use(prefix, requireSignIn(ui), verifyForm(ui, (_req, res) => signedInOrUndefined(res)?.session.csrfToken));

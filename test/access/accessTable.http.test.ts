@@ -69,6 +69,15 @@ GET    /api/notifications?schoolId=S2                          | 403 403 403 403
 GET    /api/audit                                              | 403 403 403 403 200
 GET    /api/audit?schoolId=S2                                  | 403 403 403 403 403
 POST   /codec/decode {"payloads":[]}                           | 403 403 403 403 403
+GET    /api/self-assessments/framework                         | 403 403 403 403 403
+GET    /api/self-assessments                                   | 403 403 403 403 403
+POST   /api/self-assessments {"x":1}                           | 403 403 403 403 403
+GET    /api/self-assessments/{round}                           | 403 403 403 403 403
+POST   /api/self-assessments/{round}/participants {"x":1}      | 403 403 403 403 403
+PUT    /api/self-assessments/{round}/participants/{participant}/ratings {"x":1} | 403 403 403 403 403
+PUT    /api/self-assessments/{round}/discussion {"x":1}        | 403 403 403 403 403
+PUT    /api/self-assessments/{round}/priorities {"x":1}        | 403 403 403 403 403
+GET    /api/self-assessments/{round}/result                    | 403 403 403 403 403
 GET    /api/no-such-route                                      | 404 404 404 404 404
 `;
 
@@ -123,6 +132,16 @@ beforeAll(async () => {
   fixtures.draftElsewhere = await draftOf(fixtures.elsewhere);
   expect((await asAdminOfAll('PUT', '/api/resource-team/rhythm?schoolId=S1', { firstMeetingOn: todayInDenmark(), intervalDays: 14 })).status).toBe(200);
   expect((await asAdminOfAll('PUT', '/api/schools/S1/contacts', { leaderEmail: 'leder@s1.example.dk' })).status).toBe(200);
+  const round = await api.http
+    .withToken(await tokenFor({ role: 'municipality' }))
+    .post<{ roundId: string; participants: { participantId: string }[] }>('/api/self-assessments', {
+      title: 'Selvevaluering',
+      heldOn: todayInDenmark(),
+      participants: [{ name: 'Anne', function: 'PPR' }],
+    });
+  expect(round.status, round.text).toBe(201);
+  fixtures.round = round.body.roundId;
+  fixtures.participant = round.body.participants[0]!.participantId;
 
   bodies['{open at S1 by tov-1}'] = openCaseBody({ schoolId: 'S1', tovholder: 'tov-1' });
   bodies['{open at S1 by tov-2}'] = openCaseBody({ schoolId: 'S1', tovholder: 'tov-2' });
@@ -194,6 +213,21 @@ describe('the access table, every role against every route', () => {
     expect(without.status).toBe(400);
     expect(without.body.errors.map((error) => error.path)).toEqual(['schoolId']);
     expect((await leaderOfTwo.get('/api/overdue?schoolId=S2')).status).toBe(200);
+  });
+
+  it('when the municipality or an admin is bound to every school, then the self-assessment opens to them: every route lets them through to its own checks', async () => {
+    for (const role of ['municipality', 'admin'] as const) {
+      const client = api.http.withToken(await tokenFor({ role }));
+      expect((await client.get('/api/self-assessments')).status).toBe(200);
+      expect((await client.get('/api/self-assessments/framework')).status).toBe(200);
+      expect((await client.get(`/api/self-assessments/${fixtures.round}`)).status).toBe(200);
+      expect((await client.get(`/api/self-assessments/${fixtures.round}/result`)).status).toBe(200);
+      expect((await client.post('/api/self-assessments', { x: 1 })).status).toBe(400);
+      expect((await client.post(`/api/self-assessments/${fixtures.round}/participants`, { x: 1 })).status).toBe(400);
+      expect((await client.put(`/api/self-assessments/${fixtures.round}/participants/${fixtures.participant}/ratings`, { x: 1 })).status).toBe(400);
+      expect((await client.put(`/api/self-assessments/${fixtures.round}/discussion`, { x: 1 })).status).toBe(400);
+      expect((await client.put(`/api/self-assessments/${fixtures.round}/priorities`, { x: 1 })).status).toBe(400);
+    }
   });
 
   it('when the municipality and an admin are bound to every school, then analytics and municipality-wide settings open to them', async () => {

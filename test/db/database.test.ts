@@ -63,6 +63,12 @@ describe.each(DATABASE_KINDS)('database on %s', (kind) => {
         'schema_migrations',
         'school_contacts',
         'school_holidays',
+        'self_assessment_discussion',
+        'self_assessment_participants',
+        'self_assessment_priorities',
+        'self_assessment_ratings',
+        'self_assessment_rounds',
+        'self_assessment_theme_notes',
         'ui_sessions',
         'ui_sign_ins',
       ]);
