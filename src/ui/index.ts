@@ -136,11 +136,12 @@ function uiRouter(deps: UiDeps): { router: Router; context: UiContext } {
 
   // Case pages: signed in, and every form post from our own pages.
   router.use('/forloeb', requireSignIn(ui), verifyForm(ui, (_req, res) => signedInOrUndefined(res)?.session.csrfToken));
+  // The same guard on every other area behind sign-in, before any of their routers.
+  for (const prefix of OVERVIEW_PREFIXES) router.use(prefix, requireSignIn(ui), verifyForm(ui, (_req, res) => signedInOrUndefined(res)?.session.csrfToken));
   router.use(myCasesRouter(ui));
   router.use(selfAssessmentPagesRouter(ui));
   router.use(casePageRouter(ui));
   router.use(actionPagesRouter(ui));
-  for (const prefix of OVERVIEW_PREFIXES) router.use(prefix, requireSignIn(ui), verifyForm(ui, (_req, res) => signedInOrUndefined(res)?.session.csrfToken));
   router.use(overviewRouter(ui));
   router.use(analyticsRouter(ui));
   router.use(settingsRouter(ui));

@@ -33,6 +33,8 @@ describe('the self-assessment pages in a browser', () => {
     await page.getByLabel('Skole').fill('*');
     await page.getByLabel('Navn').fill('Maja Kommune');
     await page.getByRole('button', { name: 'Log ind' }).click();
+    await page.waitForURL(`${base}/analyse`);
+    await page.getByRole('link', { name: 'Selvevaluering' }).first().click();
     await page.waitForURL(`${base}/selvevaluering`);
     await expectNoSeriousAxeViolations(page, 'rounds');
 
