@@ -6,7 +6,8 @@
 import { and, assign, enqueueActions, setup } from 'xstate';
 import { schoolDaysBetween, WEEKDAYS_ONLY, type SchoolCalendar } from '../../domain/calendar';
 import { danishDateOf, maxDate, type IsoDate } from '../../domain/dates';
-import type { CaseEventType, ExternalResource, HistoryEntry, Measure, Plan } from '../../domain/schemas';
+import { historyEntry, type CaseEventDetail, type CaseEventType } from '../../domain/caseEvents';
+import type { ExternalResource, Measure, Plan } from '../../domain/schemas';
 import {
   ACTION_PLAN_WEEK,
   CLOSURE_AFTER_ASSESSMENT_WEEK,
@@ -61,16 +62,20 @@ function instantOf(context: CaseContext, event: { type: string; at?: unknown }):
   return typeof event.at === 'string' ? event.at : (context.history.at(-1)?.at ?? '1970-01-01T00:00:00Z');
 }
 
-/** Appends a history entry: `at` is when it was recorded, `on` the school date it took effect. */
-function withEntry(
+/**
+ * Appends a history entry: `at` is when it was recorded, `on` the school date it took effect,
+ * and `detail` the shape its kind declares (src/domain/caseEvents.ts).
+ */
+function withEntry<E extends CaseEventType>(
   context: CaseContext,
   at: string,
   on: IsoDate,
-  event: CaseEventType,
-  extra: Pick<HistoryEntry, 'stepId' | 'detail'> = {},
+  event: E,
+  detail: CaseEventDetail<E>,
+  stepId?: string,
 ): CaseContext {
   const seq = context.seq + 1;
-  const entry: HistoryEntry = { seq, at, on, event, phase: context.phase, ...extra };
+  const entry = historyEntry.parse({ seq, at, on, event, phase: context.phase, ...(stepId !== undefined ? { stepId } : {}), detail });
   return { ...context, seq, history: [...context.history, entry] };
 }
 
@@ -80,11 +85,11 @@ function updateStep(context: CaseContext, stepId: string, change: Partial<StepSt
 
 function completeStepIn(context: CaseContext, stepId: string, completedOn: IsoDate, at: string, note?: string) {
   const changed = updateStep(context, stepId, { status: 'done', completedOn, ...(note ? { note } : {}) });
-  return withEntry(changed, at, completedOn, 'step_done', { stepId, detail: { completedOn } });
+  return withEntry(changed, at, completedOn, 'step_done', { completedOn }, stepId);
 }
 
 function enterPhase(context: CaseContext, phase: CaseContext['phase'], at: string, on: IsoDate): CaseContext {
-  return withEntry({ ...context, phase }, at, on, 'phase_entered', { detail: { on } });
+  return withEntry({ ...context, phase }, at, on, 'phase_entered', { on });
 }
 
 function advanceClock(context: CaseContext, at: string): CaseContext {
@@ -99,18 +104,18 @@ function refreshStatuses(context: CaseContext, at: string): CaseContext {
     if (status !== step.status) {
       next = updateStep(next, step.stepId, { status });
       if (status === 'due_soon' || status === 'overdue') {
-        next = withEntry(next, at, context.today, status === 'due_soon' ? 'step_due_soon' : 'step_overdue', {
-          stepId: step.stepId,
-          detail: { dueOn: step.dueOn },
-        });
+        next = withEntry(next, at, context.today, status === 'due_soon' ? 'step_due_soon' : 'step_overdue',
+          { dueOn: step.dueOn },
+          step.stepId,
+        );
       }
     }
     if (!step.leaderAlerted && needsLeader(step, context.today, context.calendar, context.thresholds)) {
       next = updateStep(next, step.stepId, { leaderAlerted: true });
-      next = withEntry(next, at, context.today, 'step_overdue_leader', {
-        stepId: step.stepId,
-        detail: { dueOn: step.dueOn, schoolDaysLate: schoolDaysBetween(step.dueOn, context.today, context.calendar) },
-      });
+      next = withEntry(next, at, context.today, 'step_overdue_leader',
+        { dueOn: step.dueOn, schoolDaysLate: schoolDaysBetween(step.dueOn, context.today, context.calendar) },
+        step.stepId,
+      );
     }
   }
   return next;
@@ -189,8 +194,8 @@ export function initialCaseContext(input: CaseInput): CaseContext {
     announcedSeq: 0,
     nextMeasureNumber: 1,
   };
-  context = withEntry(context, at, openedOn, 'opened', { detail: { openedOn, source: concern.source } });
-  return withEntry(context, at, openedOn, 'phase_entered', { detail: { on: openedOn } });
+  context = withEntry(context, at, openedOn, 'opened', { openedOn, source: concern.source });
+  return withEntry(context, at, openedOn, 'phase_entered', { on: openedOn });
 }
 
 function adoptPlan(context: CaseContext, event: Command<'plan.submit'>): CaseContext {
@@ -205,7 +210,7 @@ function adoptPlan(context: CaseContext, event: Command<'plan.submit'>): CaseCon
   const adoptedOn = event.adoptedOn ?? context.today;
   const plan: Plan = { revision, adoptedOn, measures };
   let next: CaseContext = { ...context, plans: [...context.plans, plan], nextMeasureNumber, planRevisionRequested: false };
-  next = withEntry(next, event.at, adoptedOn, 'plan_revision', { detail: { revision, measures: measures.length } });
+  next = withEntry(next, event.at, adoptedOn, 'plan_revision', { revision, measures: measures.length });
   const actionPlanStep = next.steps.find((step) => step.stepId === 'action_plan');
   if (actionPlanStep && !isSettled(actionPlanStep.status)) {
     next = completeStepIn(next, 'action_plan', adoptedOn, event.at);
@@ -228,7 +233,7 @@ function escalate(
     escalationLevel: level,
     escalations: [...context.escalations, { level, reason, on, via, ...resources }],
   };
-  return withEntry(next, at, on, 'escalation', { detail: { level, via, reason, ...resources } });
+  return withEntry(next, at, on, 'escalation', { level, via, reason, ...resources });
 }
 
 function recordFollowUp(context: CaseContext, event: Command<'followUp.record'>): CaseContext {
@@ -249,10 +254,10 @@ function recordFollowUp(context: CaseContext, event: Command<'followUp.record'>)
       },
     ],
   };
-  next = withEntry(next, event.at, event.heldOn, 'follow_up', {
-    stepId: followUpStepId(number),
-    detail: { number, outcome: event.outcome, heldOn: event.heldOn },
-  });
+  next = withEntry(next, event.at, event.heldOn, 'follow_up',
+    { number, outcome: event.outcome, heldOn: event.heldOn },
+    followUpStepId(number),
+  );
   next = completeStepIn(next, followUpStepId(number), event.heldOn, event.at);
   const dueOn = dueDateFor(followUpStepId(number + 1), next, context.calendar);
   next = {
@@ -284,7 +289,7 @@ function recomputeDeadlines(context: CaseContext, calendar: SchoolCalendar, at: 
     steps,
     ...(openFollowUp ? { nextFollowUpDue: openFollowUp.dueOn } : {}),
   };
-  return withEntry(next, at, context.today, 'deadlines_recomputed', { detail: { changed } });
+  return withEntry(next, at, context.today, 'deadlines_recomputed', { changed });
 }
 
 function close(context: CaseContext, event: Command<'close'>): CaseContext {
@@ -298,7 +303,7 @@ function close(context: CaseContext, event: Command<'close'>): CaseContext {
   const closureStep = next.steps.find((step) => step.stepId === 'closure');
   if (closureStep && !isSettled(closureStep.status)) next = completeStepIn(next, 'closure', closedOn, event.at);
   next = { ...next, steps: next.steps.map((step) => (isSettled(step.status) ? step : { ...step, status: 'cancelled' })) };
-  return withEntry(next, event.at, closedOn, 'closed', { detail: { bridging: bridging.decision } });
+  return withEntry(next, event.at, closedOn, 'closed', { bridging: bridging.decision });
 }
 
 // ---- The machine ----------------------------------------------------------------------------
@@ -349,7 +354,7 @@ export const caseMachine = setup({
         ...context,
         assessment: { decision: event.decision, rationale: event.rationale, decidedOn },
       };
-      next = withEntry(next, event.at, decidedOn, 'assessment', { detail: { decision: event.decision } });
+      next = withEntry(next, event.at, decidedOn, 'assessment', { decision: event.decision });
       next = completeStepIn(next, 'assessment', decidedOn, event.at);
       if (event.decision === 'close') {
         const dueOn = dueDateFor('closure', context, context.calendar);
