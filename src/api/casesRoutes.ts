@@ -22,7 +22,8 @@ import {
   submitPlanUpdate,
 } from '../workflows/definitions';
 import type { CaseService } from './caseService';
-import { DomainFailure, parseOrThrow as parse } from './problem';
+import { DomainFailure } from '../domain/errors';
+import { parseOrThrow as parse } from '../domain/validation';
 
 const caseIdParam = z.uuid();
 const stepIdParam = z.string().min(1).max(64).regex(/^[a-z0-9_]+$/);

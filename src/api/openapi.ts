@@ -10,7 +10,7 @@ import { noticePaths } from '../notices/openapi';
 import { calendarQuery, deadlineQuery, holidaysQuery } from './calendarRoutes';
 import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
 import { auditQuery } from '../access/auditLog';
-import { queryParameters } from './openapiParameters';
+import { queryParameters } from '../domain/openapiParameters';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 

@@ -8,7 +8,7 @@
  * the same scenario against the same stores) changes nothing twice.
  */
 import type { UpdateDefinition } from '@temporalio/common';
-import { DomainFailure } from '../api/problem';
+import { DomainFailure } from '../domain/errors';
 import type { CaseService } from '../api/caseService';
 import { openCaseInput, type CaseView, type MeasureInput, type Phase } from '../domain/schemas';
 import {
