@@ -1,6 +1,6 @@
 /** GET /api/audit: the audit log, newest first, for admins (scoped to their schools by the gate). */
 import { Router } from 'express';
-import { parseOrThrow as parse } from '../api/problem';
+import { parseOrThrow as parse } from '../domain/validation';
 import { auditList, auditQuery, type AuditLog } from './auditLog';
 
 /** Mounted at /api. Read-only: nothing in the API can add to, change or remove an entry itself. */

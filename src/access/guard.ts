@@ -6,8 +6,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { match } from 'path-to-regexp';
 import { z } from 'zod';
-import { DomainFailure, problemFromDomainError, sendProblem } from '../api/problem';
-import { unavailableDependency } from '../api/unavailable';
+import { DomainFailure } from '../domain/errors';
+import type { DomainError } from '../domain/errors';
+import { sendDomainError } from '../domain/problems';
+import { unavailableDependency } from '../unavailable';
 import type { Database } from '../db/types';
 import type { AuditLog } from './auditLog';
 import { decideAccess, type CaseFacts, type RequestFacts } from './decide';
@@ -119,10 +121,11 @@ function casesShown(body: unknown, schoolOtherwise: string | null): { caseId: st
 
 export function accessGuard(deps: GuardDeps): RequestHandler {
   const routes = compile(PROTECTED_ROUTES);
-  const notFound = (route: ProtectedRoute) =>
+  // What "not found" means depends on what the path names: a draft or a case.
+  const notFound = (route: ProtectedRoute): DomainError =>
     route.scope === 'draft'
-      ? { type: 'https://fravaersforloeb.dk/problems/draft-not-found', title: 'Draft not found', status: 404, detail: 'there is no letter draft with this draftId' }
-      : undefined;
+      ? { code: 'draft_not_found', detail: 'there is no letter draft with this draftId' }
+      : { code: 'case_not_found', detail: 'there is no case with this caseId' };
 
   return async (req: Request, res: Response, next: NextFunction) => {
     const principal = principalOf(res);
@@ -139,7 +142,7 @@ export function accessGuard(deps: GuardDeps): RequestHandler {
     }
     // Deny by default: a route without a row in the access table is not there for anyone.
     if (!found) {
-      sendProblem(res, { type: 'about:blank', title: 'Not found', status: 404, detail: 'no route matches this path' });
+      sendDomainError(res, { code: 'route_not_found', detail: 'no route matches this path' });
       return;
     }
     const { route, params } = found;
@@ -178,15 +181,12 @@ export function accessGuard(deps: GuardDeps): RequestHandler {
         () => send(body),
         (error: unknown) => {
           deps.logError?.('audit log write failed; answer withheld', error);
-          if (unavailableDependency(error) !== undefined) {
-            // res.json is this wrapper, so the one error path is taken by hand: its problem, its header.
-            const unavailable = { code: 'unavailable', detail: 'the database is not answering now; try again shortly', retryAfterSeconds: 5 } as const;
-            res.status(503).set('Retry-After', String(unavailable.retryAfterSeconds)).type('application/problem+json');
-            send(problemFromDomainError(unavailable));
-            return;
-          }
-          res.status(500).type('application/problem+json');
-          send({ type: 'about:blank', title: 'Internal error', status: 500, detail: 'the request could not be completed' });
+          const refusal: DomainError =
+            unavailableDependency(error) !== undefined
+              ? { code: 'unavailable', detail: 'the database is not answering now; try again shortly', retryAfterSeconds: 5 }
+              : { code: 'internal', detail: 'the request could not be completed' };
+          // res.json is this wrapper, so the problem goes out through the original json.
+          sendDomainError({ status: (code) => res.status(code), set: (headers) => res.set(headers), type: (t) => res.type(t), json: send }, refusal);
         },
       );
       return res;
@@ -198,11 +198,8 @@ export function accessGuard(deps: GuardDeps): RequestHandler {
       return;
     }
     switch (decision.answer) {
-      case 'not_found': {
-        const draftProblem = notFound(route);
-        if (draftProblem) return sendProblem(res, draftProblem);
-        return next(new DomainFailure({ code: 'case_not_found', detail: 'there is no case with this caseId' }));
-      }
+      case 'not_found':
+        return next(new DomainFailure(notFound(route)));
       case 'forbidden':
         return next(
           new DomainFailure({

@@ -3,6 +3,7 @@
  * it touches is named. A request matching no row is refused: a new route is unreachable until it
  * is given a row here.
  */
+import { CASE_ACTIONS } from '../machines';
 import type { Capability } from './policy';
 
 export type ScopeSource =
@@ -31,7 +32,6 @@ export interface ProtectedRoute {
   readonly showsCases?: boolean;
 }
 
-const CASE_ACTIONS = ['assessment', 'plan', 'follow-ups', 'escalations', 'closure', 'deadlines/recompute', 'steps/:stepId/complete'];
 
 export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
   { method: 'POST', path: '/api/cases', capability: 'open_case', scope: 'opening', showsCases: true },
@@ -39,13 +39,15 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
   { method: 'GET', path: '/api/cases/:caseId', capability: 'read_case', scope: 'case', showsCases: true },
   { method: 'GET', path: '/api/cases/:caseId/timeline', capability: 'read_case', scope: 'case', showsCases: true },
   { method: 'GET', path: '/api/cases/:caseId/drafts', capability: 'read_case', scope: 'case', showsCases: true },
+  // Each declared case action with the capability it declares.
   ...CASE_ACTIONS.map((action): ProtectedRoute => ({
     method: 'POST',
-    path: `/api/cases/:caseId/${action}`,
-    capability: 'act_on_case',
+    path: `/api/cases/:caseId/${action.http.path}`,
+    capability: action.capability,
     scope: 'case',
     showsCases: true,
   })),
+  { method: 'POST', path: '/api/cases/:caseId/deadlines/recompute', capability: 'act_on_case', scope: 'case', showsCases: true },
   { method: 'POST', path: '/api/drafts/:draftId/approve', capability: 'act_on_case', scope: 'draft', showsCases: true },
   { method: 'POST', path: '/api/drafts/:draftId/discard', capability: 'act_on_case', scope: 'draft', showsCases: true },
   { method: 'GET', path: '/api/overdue', capability: 'read_overdue_board', scope: 'query', showsCases: true },

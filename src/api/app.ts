@@ -30,8 +30,9 @@ import { resourceTeamRouter } from './resourceTeamRoutes';
 import { createCaseService } from './caseService';
 import { casesRouter } from './casesRoutes';
 import { buildOpenApiDocument } from './openapi';
-import { DomainFailure, sendDomainError, sendProblem } from './problem';
-import { unavailableDependency } from './unavailable';
+import { DomainFailure } from '../domain/errors';
+import { sendDomainError } from '../domain/problems';
+import { unavailableDependency } from '../unavailable';
 import { readModelRouter } from './readModelRoutes';
 import { selfAssessmentRouter } from '../selfAssessment/routes';
 import { createUi, type UiOptions } from '../ui';
@@ -143,7 +144,7 @@ export function createApp(deps: AppDeps): Express {
   // access table; every case an answer shows or changes is written to the audit log first.
   const perMinute = deps.security?.requestsPerMinute ?? 600;
   const tooMany = (_req: Request, res: Response) =>
-    sendProblem(res, { type: 'about:blank', title: 'Too many requests', status: 429, detail: `more than ${perMinute} requests a minute; wait and try again` });
+    sendDomainError(res, { code: 'too_many_requests', detail: `more than ${perMinute} requests a minute; wait and try again` });
   const audit = createAuditLog(db);
   app.use(
     ['/api', '/codec'],
@@ -223,28 +224,26 @@ export function createApp(deps: AppDeps): Express {
     // A person in a browser gets a page in Danish; a program gets problem+json.
     const forProgram = /^\/(api|codec|openapi\.json)(\/|$)/.test(req.path) || req.accepts(['application/json', 'text/html']) !== 'text/html';
     if (ui !== undefined && !forProgram) return ui.notFound(req, res);
-    sendProblem(res, { type: 'about:blank', title: 'Not found', status: 404, detail: 'no route matches this path' });
+    sendDomainError(res, { code: 'route_not_found', detail: 'no route matches this path' });
   });
 
   const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
     if (error instanceof DomainFailure) return sendDomainError(res, error.error);
     const bodyParserType = (error as { type?: unknown }).type;
     if (bodyParserType === 'entity.parse.failed') {
-      return sendProblem(res, {
-        type: 'https://fravaersforloeb.dk/problems/invalid-input',
-        title: 'Invalid request',
-        status: 400,
+      return sendDomainError(res, {
+        code: 'invalid_input',
         detail: 'the body is not valid JSON',
         errors: [{ path: '(body)', message: 'is not valid JSON' }],
       });
     }
     if (bodyParserType === 'entity.too.large') {
-      return sendProblem(res, { type: 'about:blank', title: 'Payload too large', status: 413, detail: 'the body is larger than 256 kB' });
+      return sendDomainError(res, { code: 'payload_too_large', detail: 'the body is larger than 256 kB' });
     }
     // Other refusals of the body parser (charset, encoding): a 4xx with no internal message.
     const status = (error as { status?: unknown; expose?: unknown }).status;
     if ((error as { expose?: unknown }).expose === true && typeof status === 'number' && status >= 400 && status < 500) {
-      return sendProblem(res, { type: 'about:blank', title: 'Bad request', status, detail: 'the request body cannot be read' });
+      return sendDomainError(res, { code: 'body_unreadable', status, detail: 'the request body cannot be read' });
     }
     const unavailable = unavailableDependency(error);
     if (unavailable !== undefined) {
@@ -256,7 +255,7 @@ export function createApp(deps: AppDeps): Express {
       });
     }
     deps.logError?.('request failed', error);
-    return sendProblem(res, { type: 'about:blank', title: 'Internal error', status: 500, detail: 'the request could not be completed' });
+    return sendDomainError(res, { code: 'internal', detail: 'the request could not be completed' });
   };
   app.use(onError);
   return app;

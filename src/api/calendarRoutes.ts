@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { MUNICIPALITY_SCOPE, type CalendarSettings } from '../calendar/calendarSettings';
 import { danishDateOf } from '../domain/dates';
 import { holiday, isoDate, schoolId } from '../domain/schemas';
-import { DomainFailure, parseOrThrow as parse } from './problem';
+import { DomainFailure } from '../domain/errors';
+import { parseOrThrow as parse } from '../domain/validation';
 
 const year = z.coerce.number().int().min(2000).max(2100);
 

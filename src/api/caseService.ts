@@ -21,7 +21,7 @@ import { caseWorkflow } from '../workflows';
 import { recomputeDeadlinesUpdate, recordedViewUpdate } from '../workflows/definitions';
 import { WEEKDAYS_ONLY, type SchoolCalendar } from '../domain/calendar';
 import type { UpdateDefinition } from '@temporalio/common';
-import { DomainFailure } from './problem';
+import { DomainFailure } from '../domain/errors';
 
 export interface CaseServiceDeps {
   client: Client;

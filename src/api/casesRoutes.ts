@@ -3,29 +3,14 @@
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import {
-  assessmentInput,
-  closureInput,
-  completeStepInput,
-  escalationInput,
-  followUpInput,
-  listCasesQuery,
-  openCaseInput,
-  planInput,
-} from '../domain/schemas';
-import {
-  closeCaseUpdate,
-  completeStepUpdate,
-  decideAssessmentUpdate,
-  escalateUpdate,
-  recordFollowUpUpdate,
-  submitPlanUpdate,
-} from '../workflows/definitions';
+import { DomainFailure } from '../domain/errors';
+import { listCasesQuery, openCaseInput } from '../domain/schemas';
+import { parseOrThrow as parse } from '../domain/validation';
+import { CASE_ACTIONS, type CaseActionDeclaration } from '../machines';
+import { updateOf } from '../workflows/definitions';
 import type { CaseService } from './caseService';
-import { DomainFailure, parseOrThrow as parse } from './problem';
 
 const caseIdParam = z.uuid();
-const stepIdParam = z.string().min(1).max(64).regex(/^[a-z0-9_]+$/);
 const idempotencyKeyHeader = z
   .string()
   .min(1)
@@ -66,36 +51,22 @@ export function casesRouter(service: CaseService): Router {
     res.json(await service.getCase(caseIdOf(req)));
   });
 
-  router.post('/:caseId/steps/:stepId/complete', async (req, res) => {
-    const caseId = caseIdOf(req);
-    const stepResult = stepIdParam.safeParse(req.params.stepId);
-    if (!stepResult.success) throw new DomainFailure({ code: 'step_not_found', detail: 'the case has no step with this stepId' });
-    const input = parse(completeStepInput, req.body ?? {});
-    const key = idempotencyKeyOf(req, `step:${stepResult.data}`);
-    res.json(await service.act(caseId, completeStepUpdate, { ...input, stepId: stepResult.data }, key));
-  });
-
   router.post('/:caseId/deadlines/recompute', async (req, res) => {
     const caseId = caseIdOf(req);
     res.json(await service.recomputeDeadlines(caseId, idempotencyKeyOf(req, 'recompute')));
   });
 
-  const actions = [
-    { path: 'assessment', schema: assessmentInput, update: decideAssessmentUpdate },
-    { path: 'plan', schema: planInput, update: submitPlanUpdate },
-    { path: 'follow-ups', schema: followUpInput, update: recordFollowUpUpdate },
-    { path: 'escalations', schema: escalationInput, update: escalateUpdate },
-    { path: 'closure', schema: closureInput, update: closeCaseUpdate },
-  ] as const;
-  for (const { path, schema, update } of actions) {
-    router.post(`/:caseId/${path}`, async (req, res) => {
+  // One route per declared action: its path, its body, its update.
+  const route = <N extends string, I, B>(action: CaseActionDeclaration<N, I, B>) => {
+    router.post(`/:caseId/${action.http.path}`, async (req, res) => {
       const caseId = caseIdOf(req);
-      const input: unknown = parse(schema, req.body);
-      const key = idempotencyKeyOf(req, path);
-      // The schema above checked the shape the update declares.
-      res.json(await service.act(caseId, update as typeof escalateUpdate, input as z.infer<typeof escalationInput>, key));
+      const body = parse(action.http.body, req.body ?? {});
+      const input = action.http.toInput(body, req.params);
+      const key = idempotencyKeyOf(req, action.http.idempotencyScope(input));
+      res.json(await service.act(caseId, updateOf(action), input, key));
     });
-  }
+  };
+  for (const declared of CASE_ACTIONS) declared.use(route);
 
   return router;
 }

@@ -11,7 +11,8 @@ import { selfAssessmentPaths } from '../selfAssessment/openapi';
 import { calendarQuery, deadlineQuery, holidaysQuery } from './calendarRoutes';
 import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
 import { auditQuery } from '../access/auditLog';
-import { queryParameters } from './openapiParameters';
+import { queryParameters } from '../domain/openapiParameters';
+import { CASE_ACTIONS } from '../machines';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
@@ -56,6 +57,19 @@ const idempotencyKey = {
   schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
 };
 const caseIdParam = { name: 'caseId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+
+/** One operation per declared case action (src/machines/case/actions): path, body and summary from the declaration. */
+function caseActionPaths() {
+  return Object.fromEntries(
+    CASE_ACTIONS.map((declared) => {
+      const pathParams = [...declared.http.path.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+      const body = z.globalRegistry.get(declared.http.body)?.id;
+      if (body === undefined) throw new Error(`${declared.name}: its body schema has no component id`);
+      const path = `/api/cases/{caseId}/${declared.http.path.replace(/:(\w+)/g, '{$1}')}`;
+      return [path, action(declared.http.summary, body, pathParams)];
+    }),
+  );
+}
 
 function action(summary: string, body: string, extraParams: unknown[] = []) {
   return {
@@ -302,14 +316,7 @@ export function buildOpenApiDocument() {
           responses: { 200: { description: 'The case', content: { 'application/json': { schema: ref('Case') } } }, 404: problem('No such case') },
         },
       },
-      '/api/cases/{caseId}/steps/{stepId}/complete': action('Mark a mapping step done', 'CompleteStep', [
-        { name: 'stepId', in: 'path', required: true, schema: { type: 'string' } },
-      ]),
-      '/api/cases/{caseId}/assessment': action('Record the assessment after the mapping', 'Assessment'),
-      '/api/cases/{caseId}/plan': action('Adopt the action plan; each call is a new revision', 'PlanRevisionInput'),
-      '/api/cases/{caseId}/follow-ups': action('Record a follow-up on the plan', 'FollowUpInput'),
-      '/api/cases/{caseId}/escalations': action('Escalate the case one level on the ladder', 'EscalationInput'),
-      '/api/cases/{caseId}/closure': action('Close the case', 'ClosureInput'),
+      ...caseActionPaths(),
       ...letterDraftPaths(),
       ...letterTemplatePaths(),
       ...noticePaths(),

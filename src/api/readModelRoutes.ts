@@ -11,7 +11,8 @@ import { danishDateOf } from '../domain/dates';
 import { monthlyReviewQuery, overdueQuery, phaseDurationsQuery } from '../domain/readModelSchemas';
 import { caseTimeline, monthlyReview, overdueBoard, phaseDurations, reviewPeriod } from '../readModel';
 import { phaseDurationsCsv } from './phaseDurationsCsv';
-import { DomainFailure, parseOrThrow as parseQuery } from './problem';
+import { DomainFailure } from '../domain/errors';
+import { parseOrThrow as parseQuery } from '../domain/validation';
 
 export interface ReadModelRoutesDeps {
   db: Database;

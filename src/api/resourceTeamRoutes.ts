@@ -5,7 +5,8 @@ import { danishDateOf } from '../domain/dates';
 import { isoDate, schoolId } from '../domain/schemas';
 import type { ResourceTeam } from '../resourceTeam/agenda';
 import { DEFAULT_MEETING_INTERVAL_DAYS } from '../resourceTeam/meetings';
-import { DomainFailure, parseOrThrow as parse } from './problem';
+import { DomainFailure } from '../domain/errors';
+import { parseOrThrow as parse } from '../domain/validation';
 
 export const agendaQuery = z.object({ schoolId, on: isoDate.optional() }).strict().meta({ id: 'AgendaQuery' });
 export const rhythmQuery = z.object({ schoolId }).strict().meta({ id: 'RhythmQuery' });

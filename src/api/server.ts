@@ -9,6 +9,7 @@ import { apiConnectionOptions } from '../temporal/clientConnection';
 import { ConfigError, loadConfig } from '../config';
 import { createCaseStore, openDatabase } from '../db/index';
 import type { CaseStore } from '../db/types';
+import { problemHeaders, problemOf } from '../domain/problems';
 import { failStartup, isMainModule, onShutdownSignal } from '../lifecycle';
 import { tokenVerifierFor } from '../access';
 import { signInModeFor } from '../ui/signIn/fromConfig';
@@ -46,15 +47,10 @@ export interface StartApiOptions {
 }
 
 const notReady: RequestListener = (_req, res) => {
-  res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
-  res.end(
-    JSON.stringify({
-      type: 'about:blank',
-      title: 'Service Unavailable',
-      status: 503,
-      detail: 'The service is starting or stopping; try again shortly.',
-    }),
-  );
+  const refusal = { code: 'unavailable', detail: 'The service is starting or stopping; try again shortly.', retryAfterSeconds: 1 } as const;
+  // Plain node:http here (no express yet, or no longer): the same problem and headers, by hand.
+  res.writeHead(503, { 'content-type': 'application/problem+json', ...problemHeaders(refusal) });
+  res.end(JSON.stringify(problemOf(refusal)));
 };
 
 export async function startApi(options: StartApiOptions): Promise<ApiServer> {

@@ -1,19 +1,29 @@
 /**
- * Domain errors as a discriminated union. One exhaustive switch maps them to HTTP (src/api) and
- * one to Temporal failures (src/workflows). Messages name fields and rules, never the values a
- * user typed: they can end up in Temporal's plain-text failure messages.
+ * Domain errors as a discriminated union. One exhaustive switch maps them to problem+json
+ * (src/domain/problems.ts); the workflow turns them into Temporal failures. Messages name fields
+ * and rules, never the values a user typed: they can end up in Temporal's plain-text failures.
  */
 export interface FieldProblem {
   path: string;
   message: string;
 }
 
+/**
+ * Every refusal the service answers, one member per `code`. `problemOf` (src/domain/problems.ts)
+ * maps each to its status, title and type in one exhaustive switch, so a new code does not
+ * compile until it has its answer.
+ */
 export type DomainError =
   | { code: 'invalid_input'; detail: string; errors: FieldProblem[] }
   | { code: 'case_not_found'; detail: string }
   | { code: 'step_not_found'; detail: string }
   /** A self-assessment round (or a participant of it) that does not exist. */
   | { code: 'round_not_found'; detail: string }
+  | { code: 'draft_not_found'; detail: string }
+  | { code: 'letter_kind_not_found'; detail: string }
+  | { code: 'contacts_not_found'; detail: string }
+  /** No route matches the path (or no row in the access table: deny by default). */
+  | { code: 'route_not_found'; detail: string }
   | { code: 'not_allowed_now'; detail: string }
   | { code: 'rule_violated'; detail: string; errors: FieldProblem[] }
   | { code: 'not_configured'; detail: string }
@@ -21,28 +31,55 @@ export type DomainError =
   | { code: 'forbidden'; detail: string; errors: FieldProblem[] }
   | { code: 'unsupported_media_type'; detail: string }
   | { code: 'method_not_allowed'; detail: string; allow: readonly string[] }
+  | { code: 'payload_too_large'; detail: string }
+  /** The body parser refused the body (charset, encoding): its own 4xx status. */
+  | { code: 'body_unreadable'; detail: string; status: number }
+  /** A payload the codec endpoint cannot decrypt: the message names the key id only. */
+  | { code: 'payload_not_decryptable'; detail: string }
+  | { code: 'too_many_requests'; detail: string }
   /** A service this one depends on (Temporal, the database, the identity provider) does not answer now. */
-  | { code: 'unavailable'; detail: string; retryAfterSeconds: number };
+  | { code: 'unavailable'; detail: string; retryAfterSeconds: number }
+  /** Something failed that the caller cannot fix; the detail never says what. */
+  | { code: 'internal'; detail: string };
 
 export type DomainErrorCode = DomainError['code'];
+
+const CODES: Record<DomainErrorCode, true> = {
+  invalid_input: true,
+  case_not_found: true,
+  step_not_found: true,
+  round_not_found: true,
+  draft_not_found: true,
+  letter_kind_not_found: true,
+  contacts_not_found: true,
+  route_not_found: true,
+  not_allowed_now: true,
+  rule_violated: true,
+  not_configured: true,
+  unauthenticated: true,
+  forbidden: true,
+  unsupported_media_type: true,
+  method_not_allowed: true,
+  payload_too_large: true,
+  body_unreadable: true,
+  payload_not_decryptable: true,
+  too_many_requests: true,
+  unavailable: true,
+  internal: true,
+};
 
 export function isDomainError(value: unknown): value is DomainError {
   if (typeof value !== 'object' || value === null) return false;
   const code = (value as { code?: unknown }).code;
-  return (
-    code === 'invalid_input' ||
-    code === 'case_not_found' ||
-    code === 'step_not_found' ||
-    code === 'round_not_found' ||
-    code === 'not_allowed_now' ||
-    code === 'rule_violated' ||
-    code === 'not_configured' ||
-    code === 'unauthenticated' ||
-    code === 'forbidden' ||
-    code === 'unsupported_media_type' ||
-    code === 'method_not_allowed' ||
-    code === 'unavailable'
-  );
+  return typeof code === 'string' && Object.hasOwn(CODES, code) && typeof (value as { detail?: unknown }).detail === 'string';
+}
+
+/** A domain error thrown by a use case or a route, carried up to the one error handler. */
+export class DomainFailure extends Error {
+  constructor(readonly error: DomainError) {
+    super(error.detail);
+    this.name = 'DomainFailure';
+  }
 }
 
 /** `['measures', 2, 'reviewOn']` → `measures[2].reviewOn`; the one way paths are written. */

@@ -4,7 +4,8 @@
  * The routes validate their query strings with these; the OpenAPI document is generated from them.
  */
 import { z } from 'zod';
-import { caseEventType, instant, isoDate, phase, schoolId, tovholder } from './schemas';
+import { timelineEvent, type TimelineEvent } from './caseEvents';
+import { instant, isoDate, phase, schoolId, tovholder } from './schemas';
 
 /** A calendar month, written YYYY-MM, within the years dates are taken in (isoDate). */
 export const isoMonth = z
@@ -101,18 +102,8 @@ export const timelinePhase = z
   .meta({ id: 'TimelinePhase' });
 export type TimelinePhase = z.infer<typeof timelinePhase>;
 
-export const timelineEvent = z
-  .object({
-    seq: z.number().int().min(1),
-    at: instant.meta({ description: 'When the event was recorded' }),
-    on: isoDate.meta({ description: 'The school date it took effect' }),
-    type: caseEventType,
-    phase,
-    stepId: z.string().optional(),
-    detail: z.record(z.string(), z.unknown()),
-  })
-  .meta({ id: 'TimelineEvent' });
-export type TimelineEvent = z.infer<typeof timelineEvent>;
+/** The timeline's events are the case's history events, each kind with its own detail. */
+export { timelineEvent, type TimelineEvent };
 
 export const caseTimeline = z
   .object({ phases: z.array(timelinePhase), events: z.array(timelineEvent) })

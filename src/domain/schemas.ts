@@ -3,32 +3,32 @@
  * workflow's update validators validate with them, and the OpenAPI document is generated from them.
  */
 import { z } from 'zod';
-import { daysBetween, isIsoDate } from './dates';
+import {
+  assessmentDecision,
+  bridgingDecision,
+  concernSource,
+  externalResource,
+  followUpOutcome,
+  historyEntry,
+} from './caseEvents';
+import { daysBetween } from './dates';
+import { instant, isAcceptedDate, isoDate, phase } from './fields';
 
-/**
- * The dates this service takes in: 2000-01-01 to 2100-12-31. Fixed bounds rather than a window
- * around today, so the same input is valid on every day it is replayed (the workflow's update
- * validators use this schema too) and the bounds can be written into the OpenAPI pattern. Cases
- * kept on paper reach back years, never decades; a year outside them is a typo, and date
- * arithmetic over centuries (a year 0200 case) kept a CPU busy for seconds.
- */
-export const EARLIEST_DATE = '2000-01-01';
-export const LATEST_DATE = '2100-12-31';
-const DATE_MESSAGE = `must be a calendar date written YYYY-MM-DD, from ${EARLIEST_DATE} to ${LATEST_DATE}`;
-
-const DATE_PATTERN = /^(?:20\d{2}|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
-
-const isAcceptedDate = (value: string) => DATE_PATTERN.test(value) && isIsoDate(value);
 const bothDates = (range: { from: string; to: string }) => isAcceptedDate(range.from) && isAcceptedDate(range.to);
 
-export const isoDate = z
-  .string()
-  .regex(DATE_PATTERN, { message: DATE_MESSAGE })
-  // The pattern lets 2026-02-30 through; the refinement speaks only then, so one message per field.
-  .refine((value) => !DATE_PATTERN.test(value) || isIsoDate(value), { message: DATE_MESSAGE })
-  .meta({ format: 'date', example: '2026-11-23' });
-
-export const instant = z.string().meta({ format: 'date-time' });
+export { EARLIEST_DATE, LATEST_DATE, instant, isoDate, phase, type Phase } from './fields';
+export {
+  assessmentDecision,
+  bridgingDecision,
+  caseEventType,
+  concernSource,
+  externalResource,
+  followUpOutcome,
+  historyEntry,
+  type CaseEventType,
+  type ExternalResource,
+  type HistoryEntry,
+} from './caseEvents';
 
 /**
  * NUL and unpaired UTF-16 surrogates: PostgreSQL stores neither (jsonb refuses `\u0000` and a
@@ -70,16 +70,11 @@ export const schoolId = z
 
 export const tovholder = freeText().trim().min(1).max(120).meta({ example: 'tovholder-kim' });
 
-export const phase = z.enum(['mapping', 'action_plan', 'follow_up', 'closed']);
-export type Phase = z.infer<typeof phase>;
 
 export const track = z.enum(['A', 'B', 'C']);
 export const stepStatus = z.enum(['open', 'due_soon', 'overdue', 'done', 'cancelled']);
 export type StepStatus = z.infer<typeof stepStatus>;
 
-/** The external help the resource team brings in at level 3 of the ladder (seed 004). */
-export const externalResource = z.enum(['ppr', 'sundhedsplejerske', 'boerne_og_familieafdelingen']);
-export type ExternalResource = z.infer<typeof externalResource>;
 const externalResources = z
   .array(externalResource)
   .min(1)
@@ -88,7 +83,6 @@ const externalResources = z
   .optional()
   .meta({ description: 'At level 3: PPR, the health nurse and/or the children and family department' });
 
-export const concernSource = z.enum(['parents', 'staff', 'pupil', 'absence_data']);
 
 export const openCaseInput = z
   .object({
@@ -109,7 +103,6 @@ export const completeStepInput = z
   .meta({ id: 'CompleteStep' });
 export type CompleteStepInput = z.infer<typeof completeStepInput>;
 
-export const assessmentDecision = z.enum(['action_plan', 'close']);
 /** When an action took effect, if not today: a case kept on paper is entered with its real dates. */
 const effectiveOn = (what: string) =>
   isoDate.optional().meta({ description: `The date ${what}; today when left out. Not in the future.` });
@@ -159,7 +152,6 @@ export const reviewInput = z
   .strict();
 export type ReviewInput = z.infer<typeof reviewInput>;
 
-export const followUpOutcome = z.enum(['continue', 'revise_plan', 'escalate', 'propose_closure']);
 export const followUpInput = z
   .object({
     heldOn: isoDate,
@@ -190,7 +182,6 @@ export const criteria = z
   .strict();
 export type Criteria = z.infer<typeof criteria>;
 
-export const bridgingDecision = z.enum(['none', 'civil_society', 'network', 'other']);
 export const closureInput = z
   .object({
     criteria,
@@ -285,34 +276,6 @@ export const closure = closureInput
   .meta({ id: 'Closure' });
 export type Closure = z.infer<typeof closure>;
 
-export const caseEventType = z.enum([
-  'opened',
-  'step_done',
-  'phase_entered',
-  'step_due_soon',
-  'step_overdue',
-  'step_overdue_leader',
-  'assessment',
-  'plan_revision',
-  'follow_up',
-  'escalation',
-  'closed',
-  'deadlines_recomputed',
-]);
-export type CaseEventType = z.infer<typeof caseEventType>;
-
-export const historyEntry = z
-  .object({
-    seq: z.number().int().min(1),
-    at: instant.meta({ description: 'When the event was recorded' }),
-    on: isoDate.meta({ description: 'The school date the event took effect (an opening, a meeting, a deadline passing)' }),
-    event: caseEventType,
-    phase,
-    stepId: z.string().optional(),
-    detail: z.record(z.string(), z.unknown()).optional(),
-  })
-  .meta({ id: 'HistoryEntry' });
-export type HistoryEntry = z.infer<typeof historyEntry>;
 
 /** The tovholder actions, by the machine's own event names. */
 export const caseAction = z.enum(['step.complete', 'assessment.decide', 'plan.submit', 'followUp.record', 'escalate', 'close']);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatPath, type DomainError } from './errors';
+import { DomainFailure, formatPath, type DomainError } from './errors';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: Extract<DomainError, { code: 'invalid_input' }> };
 
@@ -21,4 +21,11 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown, prefix:
       errors,
     },
   };
+}
+
+/** Parses a request part with its zod schema, or throws the 400 that names each bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, prefix: PropertyKey[] = []): z.output<S> {
+  const parsed = parseWith(schema, data, prefix);
+  if (!parsed.ok) throw new DomainFailure(parsed.error);
+  return parsed.value;
 }

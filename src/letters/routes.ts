@@ -4,7 +4,8 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { DomainFailure, sendProblem, parseOrThrow as parse } from '../api/problem';
+import { DomainFailure } from '../domain/errors';
+import { parseOrThrow as parse } from '../domain/validation';
 import { draftDecisionBody, letterDraft, letterDraftList } from './schemas';
 import type { Decision, LetterDraftStore } from './store';
 
@@ -15,11 +16,8 @@ const idempotencyKeyHeader = z
   .max(200)
   .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' });
 
-export const DRAFT_NOT_FOUND_TYPE = 'https://fravaersforloeb.dk/problems/draft-not-found';
-
-
-function draftNotFound(res: Response): void {
-  sendProblem(res, { type: DRAFT_NOT_FOUND_TYPE, title: 'Draft not found', status: 404, detail: 'there is no letter draft with this draftId' });
+function draftNotFound(): never {
+  throw new DomainFailure({ code: 'draft_not_found', detail: 'there is no letter draft with this draftId' });
 }
 
 const PAST_TENSE: Record<Decision, string> = { approved: 'approved', discarded: 'discarded' };
@@ -36,14 +34,14 @@ export function draftsRouter(store: LetterDraftStore): Router {
 
   const decide = (decision: Decision) => async (req: Request, res: Response) => {
     const draftId = uuid.safeParse(req.params.draftId);
-    if (!draftId.success) return draftNotFound(res);
+    if (!draftId.success) return draftNotFound();
     parse(draftDecisionBody, req.body ?? {});
     const rawKey = req.get('Idempotency-Key');
     const key = rawKey === undefined ? undefined : parse(idempotencyKeyHeader, rawKey, ['Idempotency-Key']);
     const result = await store.decide(draftId.data, decision, key);
     switch (result.outcome) {
       case 'not_found':
-        return draftNotFound(res);
+        return draftNotFound();
       case 'decided':
       case 'repeated':
         res.json(letterDraft.parse(result.draft));

@@ -5,24 +5,19 @@
  * placeholder, and the template in force stays as it was.
  */
 import { Router, type Response } from 'express';
-import { DomainFailure, sendProblem } from '../api/problem';
+import { DomainFailure } from '../domain/errors';
 import { parseWith } from '../domain/validation';
 import { LETTER_KINDS, isLetterKind, type LetterKind } from './kinds';
 import { letterTemplate, letterTemplateInput, letterTemplateList } from './schemas';
 import { templateView, type LetterTemplateStore, type TemplateInForce } from './templateStore';
 
-export const LETTER_KIND_NOT_FOUND_TYPE = 'https://fravaersforloeb.dk/problems/letter-kind-not-found';
-
-/** The kind named in the path, or a 404 answered. */
-function kindOf(raw: unknown, res: Response): LetterKind | undefined {
+/** The kind named in the path, or the 404 thrown to the error handler. */
+function kindOf(raw: unknown): LetterKind {
   if (typeof raw === 'string' && isLetterKind(raw)) return raw;
-  sendProblem(res, {
-    type: LETTER_KIND_NOT_FOUND_TYPE,
-    title: 'Letter kind not found',
-    status: 404,
+  throw new DomainFailure({
+    code: 'letter_kind_not_found',
     detail: `there is no kind of letter with this name; the kinds are: ${LETTER_KINDS.join(', ')}`,
   });
-  return undefined;
 }
 
 const answer = (res: Response, inForce: TemplateInForce) => res.json(letterTemplate.parse(templateView(inForce)));
@@ -36,13 +31,11 @@ export function letterTemplatesRouter(store: LetterTemplateStore): Router {
   });
 
   router.get('/letter-templates/:kind', async (req, res) => {
-    const kind = kindOf(req.params.kind, res);
-    if (kind !== undefined) answer(res, await store.inForce(kind));
+    answer(res, await store.inForce(kindOf(req.params.kind)));
   });
 
   router.put('/letter-templates/:kind', async (req, res) => {
-    const kind = kindOf(req.params.kind, res);
-    if (kind === undefined) return;
+    const kind = kindOf(req.params.kind);
     const parsed = parseWith(letterTemplateInput, req.body ?? {});
     if (!parsed.ok) throw new DomainFailure(parsed.error);
     const result = await store.set(kind, parsed.value);
@@ -58,8 +51,7 @@ export function letterTemplatesRouter(store: LetterTemplateStore): Router {
   });
 
   router.delete('/letter-templates/:kind', async (req, res) => {
-    const kind = kindOf(req.params.kind, res);
-    if (kind !== undefined) answer(res, await store.reset(kind));
+    answer(res, await store.reset(kindOf(req.params.kind)));
   });
 
   return router;

@@ -7,7 +7,8 @@
  * - the case enters follow-up (the follow-up window opens) → the tovholder;
  * - every escalation → the resource team, urgent (sent at once, not in the daily digest).
  */
-import type { CaseView, HistoryEntry } from '../domain/schemas';
+import type { HistoryEntryPick } from '../domain/caseEvents';
+import type { CaseView } from '../domain/schemas';
 
 export const NOTICE_KINDS = ['step_due_soon', 'step_overdue', 'step_overdue_leader', 'follow_up_window_open', 'escalation'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
@@ -51,15 +52,14 @@ export interface NoticeToQueue {
   facts: NoticeFacts;
 }
 
-type Entry = Pick<HistoryEntry, 'seq' | 'event' | 'phase' | 'on' | 'stepId' | 'detail'>;
+type Entry = HistoryEntryPick<'seq' | 'event' | 'phase' | 'on' | 'stepId' | 'detail'>;
 type Case = Pick<CaseView, 'caseId' | 'schoolId' | 'tovholder' | 'steps' | 'nextFollowUpDue'>;
 
-const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const asNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+type StepEntry = Extract<Entry, { event: 'step_due_soon' | 'step_overdue' | 'step_overdue_leader' }>;
 
-function stepFacts(entry: Entry, view: Case): Pick<NoticeFacts, 'stepTitle' | 'dueOn'> {
+function stepFacts(entry: StepEntry, view: Case): Pick<NoticeFacts, 'stepTitle' | 'dueOn'> {
   const step = view.steps.find((candidate) => candidate.stepId === entry.stepId);
-  const dueOn = asString(entry.detail?.dueOn) ?? step?.dueOn;
+  const dueOn = entry.detail?.dueOn ?? step?.dueOn;
   return { ...(step ? { stepTitle: step.title } : {}), ...(dueOn !== undefined ? { dueOn } : {}) };
 }
 
@@ -74,7 +74,7 @@ export function noticeFor(entry: Entry, view: Case): NoticeToQueue | undefined {
       return { ...forTovholder, kind: entry.event, stepId: entry.stepId, facts: { on: entry.on, ...stepFacts(entry, view) } };
     case 'step_overdue_leader': {
       if (entry.stepId === undefined) return undefined;
-      const late = asNumber(entry.detail?.schoolDaysLate);
+      const late = entry.detail?.schoolDaysLate;
       return {
         ...base,
         kind: 'step_overdue_leader',
@@ -97,8 +97,8 @@ export function noticeFor(entry: Entry, view: Case): NoticeToQueue | undefined {
       };
     }
     case 'escalation': {
-      const level = asNumber(entry.detail?.level);
-      const via = entry.detail?.via === 'follow_up' ? 'follow_up' : 'escalation';
+      const level = entry.detail?.level;
+      const via = entry.detail?.via ?? 'escalation';
       return {
         ...base,
         kind: 'escalation',

@@ -2,7 +2,7 @@
  * The contacts and notifications routes in the OpenAPI document. Importing this module also
  * registers their schemas (SchoolContacts, Notification, …) for the document's components.
  */
-import { queryParameters } from '../api/openapiParameters';
+import { queryParameters } from '../domain/openapiParameters';
 import { notificationList, notificationsQuery, schoolContacts, schoolContactsInput } from './schemas';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });

@@ -3,14 +3,14 @@
  * answer; errors go out as problem+json through the app's one error handler.
  */
 import { Router } from 'express';
-import { sendProblem, parseOrThrow as parse } from '../api/problem';
+import { parseOrThrow as parse } from '../domain/validation';
+import { DomainFailure } from '../domain/errors';
 import type { Database } from '../db/types';
 import { danishDateOf } from '../domain/dates';
 import { createContactsStore } from './contactsStore';
 import { notificationList, notificationsQuery, schoolContacts, schoolContactsInput, schoolIdParam } from './schemas';
 import { createNoticeStore } from './store';
 
-export const CONTACTS_NOT_FOUND_TYPE = 'https://fravaersforloeb.dk/problems/contacts-not-found';
 
 export interface NoticeRoutesDeps {
   db: Database;
@@ -39,13 +39,7 @@ export function noticesRouter(deps: NoticeRoutesDeps): Router {
     const schoolId = parse(schoolIdParam, req.params.schoolId, ['schoolId']);
     const stored = await contacts.get(schoolId);
     if (stored === null) {
-      sendProblem(res, {
-        type: CONTACTS_NOT_FOUND_TYPE,
-        title: 'Contacts not found',
-        status: 404,
-        detail: 'the school has set no contacts yet (PUT them first)',
-      });
-      return;
+      throw new DomainFailure({ code: 'contacts_not_found', detail: 'the school has set no contacts yet (PUT them first)' });
     }
     res.json(schoolContacts.parse(stored));
   });

@@ -10,6 +10,10 @@ import type { MonthlyReview, MonthlyReviewItem } from '../domain/readModelSchema
 import type { Phase } from '../domain/schemas';
 import type { Database } from '../db/types';
 import { compareText } from './overdueBoard';
+import { detailKey } from '../domain/caseEvents';
+
+// The detail keys this SQL reads, checked against the escalation's detail schema.
+const ESCALATION_LEVEL = detailKey('escalation', 'level');
 
 export interface ReviewPeriod {
   month: string;
@@ -61,7 +65,7 @@ const REVIEW_SQL = (schoolFilter: string) => `
   SELECT c.case_id, c.tovholder, c.opened_on, ph.phase, ph.on_date AS phase_on,
          (SELECT max(e.on_date) FROM case_events e
            WHERE e.case_id = c.case_id AND e.type = 'follow_up' AND e.on_date <= $1::date) AS last_follow_up_on,
-         (SELECT coalesce(max((e.detail ->> 'level')::integer), 0) FROM case_events e
+         (SELECT coalesce(max((e.detail ->> '${ESCALATION_LEVEL}')::integer), 0) FROM case_events e
            WHERE e.case_id = c.case_id AND e.type = 'escalation' AND e.on_date <= $1::date) AS escalation_level,
          st.overdue_steps, st.next_due_on
     FROM cases c

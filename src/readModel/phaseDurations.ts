@@ -12,6 +12,10 @@ import type { IsoDate } from '../domain/dates';
 import { DURATION_PHASES, type PhaseDurationRow, type PhaseDurations, type PhaseDurationsQuery } from '../domain/readModelSchemas';
 import type { Database } from '../db/types';
 import { compareText } from './overdueBoard';
+import { detailKey } from '../domain/caseEvents';
+
+// The detail keys this SQL reads, checked against the escalation's detail schema.
+const ESCALATION_LEVEL = detailKey('escalation', 'level');
 
 // $1 schoolId, $2 from, $3 to; each may be null (no filter). The lead() runs over every
 // phase_entered, closed included, so the last phase before closing ends on the closing date.
@@ -44,7 +48,7 @@ const SPANS_SQL = `
 // $1 schoolId, $2 from, $3 to (each may be null), $4 today.
 const FIGURES_SQL = `
   WITH period_events AS (
-    SELECT e.type, (e.detail ->> 'level')::integer AS level
+    SELECT e.type, (e.detail ->> '${ESCALATION_LEVEL}')::integer AS level
       FROM case_events e
       JOIN cases c ON c.case_id = e.case_id
      WHERE e.type IN ('escalation', 'closed')

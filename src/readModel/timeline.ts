@@ -5,7 +5,7 @@
  */
 import { schoolDaysBetween, WEEKDAYS_ONLY, type SchoolCalendar } from '../domain/calendar';
 import { daysBetween, type IsoDate } from '../domain/dates';
-import type { CaseTimeline, TimelineEvent, TimelinePhase } from '../domain/readModelSchemas';
+import { timelineEvent, type CaseTimeline, type TimelineEvent, type TimelinePhase } from '../domain/readModelSchemas';
 import type { CaseEventType, Phase } from '../domain/schemas';
 import type { Database } from '../db/types';
 
@@ -16,7 +16,8 @@ interface EventRow extends Record<string, unknown> {
   type: CaseEventType;
   phase: Phase;
   step_id: string | null;
-  detail: Record<string, unknown> | null;
+  /** jsonb as stored; parsed below with the kind's detail schema. */
+  detail: unknown;
 }
 
 /** The timeline, or null when there is no such case. */
@@ -35,15 +36,18 @@ export async function caseTimeline(
     [caseId],
   );
 
-  const events: TimelineEvent[] = rows.map((row) => ({
-    seq: row.seq,
-    at: row.at,
-    on: row.on_date,
-    type: row.type,
-    phase: row.phase,
-    ...(row.step_id !== null ? { stepId: row.step_id } : {}),
-    detail: row.detail ?? {},
-  }));
+  // Each row is read with its kind's schema, the one the machine recorded it with.
+  const events: TimelineEvent[] = rows.map((row) =>
+    timelineEvent.parse({
+      seq: row.seq,
+      at: row.at,
+      on: row.on_date,
+      type: row.type,
+      phase: row.phase,
+      ...(row.step_id !== null ? { stepId: row.step_id } : {}),
+      ...(row.detail !== null ? { detail: row.detail } : {}),
+    }),
+  );
 
   const entered = events.filter((event) => event.type === 'phase_entered');
   const phases: TimelinePhase[] = entered.map((event, index) => {

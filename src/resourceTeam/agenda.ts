@@ -6,6 +6,12 @@ import type { IsoDate } from '../domain/dates';
 import type { Database } from '../db/types';
 import { addDays } from '../domain/dates';
 import { escalationWindowFor, meetingOnOrAfter, type MeetingRhythm } from './meetings';
+import { detailKey } from '../domain/caseEvents';
+
+// The detail keys this SQL reads, checked against the escalation's detail schema.
+const ESCALATION_LEVEL = detailKey('escalation', 'level');
+const ESCALATION_REASON = detailKey('escalation', 'reason');
+const EXTERNAL_RESOURCES = detailKey('escalation', 'externalResources');
 
 export interface AgendaItem {
   caseId: string;
@@ -63,10 +69,10 @@ export function createResourceTeam(db: Pick<Database, 'query'>) {
       const meetingOn = meetingOnOrAfter(rhythm, on);
       const window = escalationWindowFor(rhythm, meetingOn);
       const rows = await db.query<EscalationRow>(
-        `SELECT e.case_id, (e.detail ->> 'level')::integer AS level, e.detail ->> 'reason' AS reason,
+        `SELECT e.case_id, (e.detail ->> '${ESCALATION_LEVEL}')::integer AS level, e.detail ->> '${ESCALATION_REASON}' AS reason,
                 e.at, e.on_date,
-                CASE WHEN e.detail ? 'externalResources'
-                     THEN ARRAY(SELECT jsonb_array_elements_text(e.detail -> 'externalResources')) END AS external_resources
+                CASE WHEN e.detail ? '${EXTERNAL_RESOURCES}'
+                     THEN ARRAY(SELECT jsonb_array_elements_text(e.detail -> '${EXTERNAL_RESOURCES}')) END AS external_resources
            FROM case_events e
            JOIN cases c ON c.case_id = e.case_id
           WHERE c.school_id = $1

@@ -7,18 +7,11 @@
  * request carries an Idempotency-Key derived from the script, so a retried request (or a rerun of
  * the same scenario against the same stores) changes nothing twice.
  */
-import type { UpdateDefinition } from '@temporalio/common';
-import { DomainFailure } from '../api/problem';
+import { DomainFailure } from '../domain/errors';
 import type { CaseService } from '../api/caseService';
 import { openCaseInput, type CaseView, type MeasureInput, type Phase } from '../domain/schemas';
-import {
-  closeCaseUpdate,
-  completeStepUpdate,
-  decideAssessmentUpdate,
-  escalateUpdate,
-  recordFollowUpUpdate,
-  submitPlanUpdate,
-} from '../workflows/definitions';
+import { close, completeStep, decideAssessment, escalate, recordFollowUp, submitPlan, type CaseActionDeclaration } from '../machines';
+import { updateOf } from '../workflows/definitions';
 import type { CaseScript, SeedAction } from './plan';
 
 /** The part of the case service the driver uses (createCaseService's answer). */
@@ -132,7 +125,7 @@ export async function runScripts(service: SeedService, scripts: readonly CaseScr
       const key = `${script.key}:${position + 1}`;
       const caseId = view.caseId;
       const request = toRequest(action, refs);
-      view = await send(action.type, () => service.act(caseId, request.update, request.input, key));
+      view = await send(action.type, () => request.send(service, caseId, key));
       if (action.type === 'plan') rememberMeasureIds(view, action, refs);
     }
     if (view.phase !== script.expected.phase || view.escalationLevel !== script.expected.escalationLevel) {
@@ -174,14 +167,13 @@ export async function runScripts(service: SeedService, scripts: readonly CaseScr
   return result;
 }
 
+/** One action's request, ready to send: the declared action's update with its input. */
 interface Request {
-  // The updates take different inputs; the action's type fixes which.
-  update: UpdateDefinition<CaseView, [never], string>;
-  input: never;
+  send(service: SeedService, caseId: string, key: string): Promise<CaseView>;
 }
 
-function request<I>(update: UpdateDefinition<CaseView, [I], string>, input: I): Request {
-  return { update: update as unknown as Request['update'], input: input as never };
+function request<I>(action: CaseActionDeclaration<string, I, unknown>, input: I): Request {
+  return { send: (service, caseId, key) => service.act(caseId, updateOf(action), input, key) };
 }
 
 /** The update and its input for one action: the body the API would pass on. */
@@ -193,9 +185,9 @@ export function toRequest(action: SeedAction, refs: ReadonlyMap<string, string>)
   };
   switch (action.type) {
     case 'completeStep':
-      return request(completeStepUpdate, { stepId: action.stepId, completedOn: action.on, note: action.note });
+      return request(completeStep, { stepId: action.stepId, completedOn: action.on, note: action.note });
     case 'assess':
-      return request(decideAssessmentUpdate, { decision: action.decision, rationale: action.rationale, decidedOn: action.on });
+      return request(decideAssessment, { decision: action.decision, rationale: action.rationale, decidedOn: action.on });
     case 'plan': {
       const measures: MeasureInput[] = action.measures.map((measure) => ({
         ...(measure.carried ? { measureId: idOf(measure.ref) } : {}),
@@ -205,10 +197,10 @@ export function toRequest(action: SeedAction, refs: ReadonlyMap<string, string>)
         startsOn: measure.startsOn,
         reviewOn: measure.reviewOn,
       }));
-      return request(submitPlanUpdate, { measures, adoptedOn: action.on });
+      return request(submitPlan, { measures, adoptedOn: action.on });
     }
     case 'followUp':
-      return request(recordFollowUpUpdate, {
+      return request(recordFollowUp, {
         heldOn: action.on,
         reviews: action.reviews.map((review) => ({ measureId: idOf(review.ref), done: review.done, effect: review.effect, action: review.action })),
         outcome: action.outcome,
@@ -216,9 +208,9 @@ export function toRequest(action: SeedAction, refs: ReadonlyMap<string, string>)
         ...(action.externalResources ? { externalResources: action.externalResources } : {}),
       });
     case 'escalate':
-      return request(escalateUpdate, { reason: action.reason, ...(action.externalResources ? { externalResources: action.externalResources } : {}) });
+      return request(escalate, { reason: action.reason, ...(action.externalResources ? { externalResources: action.externalResources } : {}) });
     case 'close':
-      return request(closeCaseUpdate, {
+      return request(close, {
         criteria: action.criteria,
         relapsePreventionPlan: action.relapsePreventionPlan,
         bridging: action.bridging,

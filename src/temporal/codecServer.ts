@@ -18,7 +18,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 // A CommonJS package whose named exports Node's ESM loader cannot see: use its default export.
 import proto from '@temporalio/proto';
 import { z } from 'zod';
-import { sendProblem } from '../api/problem';
+import { sendDomainError } from '../domain/problems';
 import { parseWith } from '../domain/validation';
 import { PayloadDecryptionError } from './payloadCodec';
 
@@ -92,13 +92,7 @@ export function codecRouter(options: CodecRouterOptions): Router {
     async (req, res) => {
       const parsed = parseWith(schema, req.body);
       if (!parsed.ok) {
-        return sendProblem(res, {
-          type: 'https://fravaersforloeb.dk/problems/invalid-input',
-          title: 'Invalid request',
-          status: 400,
-          detail: parsed.error.detail,
-          errors: parsed.error.errors,
-        });
+        return sendDomainError(res, parsed.error);
       }
       const payloads = parsed.value.payloads.map(fromJson);
       const result = await run[direction](payloads);
@@ -110,25 +104,24 @@ export function codecRouter(options: CodecRouterOptions): Router {
   router.all(['/decode', '/encode'], (req, res, next) => {
     // Preflight belongs to the CORS middleware in front; anything else but POST is refused.
     if (req.method === 'OPTIONS') return next();
-    res.set('Allow', 'POST');
-    sendProblem(res, { type: 'about:blank', title: 'Method not allowed', status: 405, detail: 'use POST' });
+    sendDomainError(res, { code: 'method_not_allowed', detail: 'use POST', allow: ['POST'] });
   });
 
   const onError: ErrorRequestHandler = (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
     const bodyParserType = (error as { type?: unknown }).type;
     if (bodyParserType === 'entity.parse.failed') {
-      return sendProblem(res, { type: 'https://fravaersforloeb.dk/problems/invalid-input', title: 'Invalid request', status: 400, detail: 'the body is not valid JSON' });
+      return sendDomainError(res, { code: 'invalid_input', detail: 'the body is not valid JSON', errors: [{ path: '(body)', message: 'is not valid JSON' }] });
     }
     if (bodyParserType === 'entity.too.large') {
-      return sendProblem(res, { type: 'about:blank', title: 'Payload too large', status: 413, detail: 'the body is larger than this endpoint accepts' });
+      return sendDomainError(res, { code: 'payload_too_large', detail: 'the body is larger than this endpoint accepts' });
     }
     if (error instanceof PayloadDecryptionError) {
       // Its message names the key id only.
-      return sendProblem(res, { type: 'about:blank', title: 'Payload cannot be decrypted', status: 422, detail: error.message });
+      return sendDomainError(res, { code: 'payload_not_decryptable', detail: error.message });
     }
     // Anything else may carry what it was working on: no message goes out.
-    return sendProblem(res, { type: 'about:blank', title: 'Internal error', status: 500, detail: 'the payloads could not be converted' });
+    return sendDomainError(res, { code: 'internal', detail: 'the payloads could not be converted' });
   };
   router.use(onError);
   return router;

@@ -42,7 +42,7 @@ export interface ProcessEdge {
   target: string;
   event: string;
   label: string;
-  /** The guard as written in the machine, e.g. `and(assessmentAcceptable, decidesActionPlan)`. */
+  /** The guard as written in the machine, e.g. `and(acceptable, decidesActionPlan)`. */
   guard?: string;
   /** Whether the state stays the same (no target). */
   stays: boolean;
@@ -87,7 +87,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Guards worth saying on an arrow: the ones that choose between targets. The `…Acceptable` and
+ * Guards worth saying on an arrow: the ones that choose between targets. The `acceptable` and
  * `isStep` guards only check that a command is valid, which every arrow assumes.
  */
 const CONDITION_LABELS: Readonly<Record<string, string>> = {

@@ -20,16 +20,7 @@ import type { z } from 'zod';
 import type { Activities } from '../activities';
 import type { SchoolCalendar } from '../domain/calendar';
 import type { DomainError } from '../domain/errors';
-import {
-  assessmentInput,
-  closureInput,
-  escalationInput,
-  followUpInput,
-  planInput,
-  type CaseView,
-  type HistoryEntry,
-  type OpenCaseInput,
-} from '../domain/schemas';
+import type { CaseView, HistoryEntry, OpenCaseInput } from '../domain/schemas';
 import { parseWith } from '../domain/validation';
 import {
   caseMachine,
@@ -37,22 +28,11 @@ import {
   nextStatusChangeOn,
   toCaseView,
   availableActions,
+  CASE_ACTIONS,
   type CaseCommand,
   type DeadlineThresholds,
 } from '../machines';
-import {
-  caseViewQuery,
-  closeCaseUpdate,
-  completeStepUpdate,
-  completeStepUpdateInput,
-  decideAssessmentUpdate,
-  escalateUpdate,
-  recordFollowUpUpdate,
-  recomputeDeadlinesInput,
-  recomputeDeadlinesUpdate,
-  recordedViewUpdate,
-  submitPlanUpdate,
-} from './definitions';
+import { caseViewQuery, recomputeDeadlinesInput, recomputeDeadlinesUpdate, recordedViewUpdate, updateOf } from './definitions';
 
 export interface CaseWorkflowOptions {
   /** Continue-as-new once a run's history has this many events (Temporal also suggests it). */
@@ -173,12 +153,11 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
     );
   }
 
-  handleCommand(completeStepUpdate, completeStepUpdateInput, (input, at) => ({ type: 'step.complete', ...input, at }));
-  handleCommand(decideAssessmentUpdate, assessmentInput, (input, at) => ({ type: 'assessment.decide', ...input, at }));
-  handleCommand(submitPlanUpdate, planInput, (input, at) => ({ type: 'plan.submit', ...input, at }));
-  handleCommand(recordFollowUpUpdate, followUpInput, (input, at) => ({ type: 'followUp.record', ...input, at }));
-  handleCommand(escalateUpdate, escalationInput, (input, at) => ({ type: 'escalate', ...input, at }));
-  handleCommand(closeCaseUpdate, closureInput, (input, at) => ({ type: 'close', ...input, at }));
+  // Every declared action is an update; registering sends no command to Temporal, so adding one
+  // leaves the histories of running cases as they were.
+  for (const declared of CASE_ACTIONS) {
+    declared.use((action) => handleCommand(updateOf(action), action.input, (input, at) => action.command(input, at)));
+  }
   handleCommand(recomputeDeadlinesUpdate, recomputeDeadlinesInput, (input, at) => ({
     type: 'deadlines.recompute',
     calendar: input.calendar,

@@ -2,30 +2,36 @@
  * The case workflow's messages. The client imports these to send updates and queries; their
  * names are part of the workflow's contract with running cases, so do not rename them.
  */
+import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { schoolCalendar, type CaseView } from '../domain/schemas';
 import {
-  completeStepInput,
-  schoolCalendar,
-  type AssessmentInput,
-  type CaseView,
-  type ClosureInput,
-  type EscalationInput,
-  type FollowUpInput,
-  type PlanInput,
-} from '../domain/schemas';
+  close,
+  completeStep,
+  decideAssessment,
+  escalate,
+  recordFollowUp,
+  submitPlan,
+  type CaseActionDeclaration,
+} from '../machines';
 
-export const completeStepUpdateInput = completeStepInput.extend({ stepId: z.string().min(1).max(64) });
-export type CompleteStepUpdateInput = z.infer<typeof completeStepUpdateInput>;
+export { completeStepUpdateInput, type CompleteStepUpdateInput } from '../machines';
+
+/** The update a declared action is sent as; its name comes from the declaration. */
+export function updateOf<I>(action: Pick<CaseActionDeclaration<string, I, unknown>, 'update' | 'input'>): UpdateDefinition<CaseView, [I], string> {
+  return defineUpdate<CaseView, [I]>(action.update);
+}
 
 export const caseViewQuery = defineQuery<CaseView>('caseView');
 
-export const completeStepUpdate = defineUpdate<CaseView, [CompleteStepUpdateInput]>('completeStep');
-export const decideAssessmentUpdate = defineUpdate<CaseView, [AssessmentInput]>('decideAssessment');
-export const submitPlanUpdate = defineUpdate<CaseView, [PlanInput]>('submitPlan');
-export const recordFollowUpUpdate = defineUpdate<CaseView, [FollowUpInput]>('recordFollowUp');
-export const escalateUpdate = defineUpdate<CaseView, [EscalationInput]>('escalate');
-export const closeCaseUpdate = defineUpdate<CaseView, [ClosureInput]>('closeCase');
+// The declared actions' updates by the names tests and callers have always used.
+export const completeStepUpdate = updateOf(completeStep);
+export const decideAssessmentUpdate = updateOf(decideAssessment);
+export const submitPlanUpdate = updateOf(submitPlan);
+export const recordFollowUpUpdate = updateOf(recordFollowUp);
+export const escalateUpdate = updateOf(escalate);
+export const closeCaseUpdate = updateOf(close);
 export const recomputeDeadlinesInput = z.object({ calendar: schoolCalendar }).strict();
 export type RecomputeDeadlinesInput = z.infer<typeof recomputeDeadlinesInput>;
 /** Moves the open steps' deadlines onto the school's current calendar (the tovholder asks). */

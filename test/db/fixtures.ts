@@ -3,6 +3,7 @@
  * Every fixture is checked against the zod `caseView` schema, so a fixture that drifts from the
  * contract fails loudly here rather than passing a store test by accident.
  */
+import type { HistoryEntryPick } from '../../src/domain/caseEvents';
 import { addDays } from '../../src/domain/dates';
 import { caseView, type CaseView, type HistoryEntry, type Step } from '../../src/domain/schemas';
 
@@ -76,7 +77,8 @@ export function buildCaseView(options: CaseFixtureOptions): CaseView {
   const openedOn = options.openedOn ?? DEFAULT_OPENED_ON;
   const stage = options.stage ?? 'mapping';
   const history: HistoryEntry[] = [{ seq: 1, at: morningOf(openedOn), on: openedOn, event: 'opened', phase: 'mapping' }];
-  const push = (entry: Omit<HistoryEntry, 'seq'>): void => {
+  // Each event kind has its own detail, so the entry is picked kind by kind.
+  const push = (entry: HistoryEntryPick<'at' | 'on' | 'event' | 'phase' | 'stepId' | 'detail'>): void => {
     history.push({ ...entry, seq: history.length + 1 });
   };
   let steps = mappingSteps(openedOn);

@@ -10,7 +10,7 @@ import { createActor, type Actor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import { DomainFailure } from '../../src/api/problem';
+import { DomainFailure } from '../../src/domain/errors';
 import { danishDateOf } from '../../src/domain/dates';
 import {
   assessmentInput,

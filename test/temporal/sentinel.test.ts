@@ -19,7 +19,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities';
 import { createCaseService } from '../../src/api/caseService';
-import { DomainFailure } from '../../src/api/problem';
+import { DomainFailure } from '../../src/domain/errors';
 import { createCaseStore } from '../../src/db';
 import type { CaseView } from '../../src/domain/schemas';
 import { caseDataConverter } from '../../src/temporal/dataConverter';

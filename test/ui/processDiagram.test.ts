@@ -146,8 +146,8 @@ describe('processGraph', () => {
     expect(moves).toContain('followUp → closed: Afslutning');
     const escalations = graph.edges.filter((edge) => edge.event === 'escalate');
     expect(escalations.every((edge) => edge.stays && edge.source === edge.target)).toBe(true);
-    expect(escalations.map((edge) => edge.guard)).toEqual(['escalationAcceptable', 'escalationAcceptable', 'escalationAcceptable']);
-    expect(graph.edges.find((edge) => edge.target === 'actionPlan')?.guard).toBe('and(assessmentAcceptable, decidesActionPlan)');
+    expect(escalations.map((edge) => edge.guard)).toEqual(['acceptable', 'acceptable', 'acceptable']);
+    expect(graph.edges.find((edge) => edge.target === 'actionPlan')?.guard).toBe('and(acceptable, decidesActionPlan)');
   });
 
   it('labels every state and every event of the case machine in Danish', () => {

@@ -5,12 +5,17 @@
  * with their reasons when the action is sent.
  */
 import { getNextTransitions } from 'xstate';
-import type { CaseAction, AvailableActions } from '../../domain/schemas';
+import { caseAction, type CaseAction, type AvailableActions } from '../../domain/schemas';
+import type { CaseActionName } from './actions';
 import { DIRECTLY_COMPLETED_STEPS } from './caseMachine';
 import type { CaseSnapshot } from './commands';
 import { MAX_ESCALATION_LEVEL } from './rules';
 
-const ACTIONS_IN_ORDER: readonly CaseAction[] = ['step.complete', 'assessment.decide', 'plan.submit', 'followUp.record', 'escalate', 'close'];
+const ACTIONS_IN_ORDER: readonly CaseAction[] = caseAction.options;
+
+/** The API's list of actions (domain/schemas.ts) names exactly the declared ones (actions/). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const ACTION_NAMES_AGREE: Same<CaseAction, CaseActionName> = true;
 
 export function availableActions(snapshot: CaseSnapshot): AvailableActions {
   if (snapshot.status === 'done') return { actions: [], steps: [] };

@@ -4,18 +4,9 @@
  * rule broken. The API and the workflow's update validators both ask here.
  */
 import { getNextTransitions, type SnapshotFrom } from 'xstate';
-import { danishDateOf } from '../../domain/dates';
-import type { DomainError, FieldProblem } from '../../domain/errors';
+import type { DomainError } from '../../domain/errors';
 import type { CaseMachine } from './caseMachine';
-import { DIRECTLY_COMPLETED_STEPS } from './caseMachine';
-import {
-  assessmentProblems,
-  closureProblems,
-  completionProblems,
-  escalationProblems,
-  followUpProblems,
-  planProblems,
-} from './rules';
+import { actionNamed } from './actions';
 import type { CaseCommand, CaseContext } from './types';
 
 export type CaseSnapshot = SnapshotFrom<CaseMachine>;
@@ -28,34 +19,9 @@ const PHASE_NAMES: Record<CaseContext['phase'], string> = {
   closed: 'closed (afsluttet)',
 };
 
-const COMMAND_NAMES: Record<CaseCommand['type'], string> = {
-  'step.complete': 'completing this step',
-  'assessment.decide': 'the assessment',
-  'plan.submit': 'an action plan',
-  'followUp.record': 'a follow-up',
-  escalate: 'an escalation',
-  close: 'closing the case',
-  'deadlines.recompute': 'recomputing the deadlines',
-};
-
-function problemsOf(context: CaseContext, command: CaseCommand): FieldProblem[] {
-  const today = danishDateOf(command.at);
-  switch (command.type) {
-    case 'step.complete':
-      return completionProblems(context, command, today);
-    case 'assessment.decide':
-      return assessmentProblems(context, command, today);
-    case 'plan.submit':
-      return planProblems(context, command, today);
-    case 'followUp.record':
-      return followUpProblems(context, command, today);
-    case 'escalate':
-      return escalationProblems(context, 'reason', command.externalResources);
-    case 'close':
-      return closureProblems(context, command, today);
-    case 'deadlines.recompute':
-      return [];
-  }
+function describe(command: CaseCommand): string {
+  if (command.type === 'deadlines.recompute') return 'recomputing the deadlines';
+  return actionNamed(command.type)?.describedAs ?? command.type;
 }
 
 function notAllowed(detail: string): CommandCheck {
@@ -75,30 +41,21 @@ function whyNotNow(snapshot: CaseSnapshot, command: CaseCommand): string {
   if (command.type === 'close' && context.phase === 'mapping') {
     return 'a case in mapping closes only after an assessment that decides to close it';
   }
-  return `${COMMAND_NAMES[command.type]} is not possible while the case is in ${phase}`;
+  return `${describe(command)} is not possible while the case is in ${phase}`;
 }
 
 export function checkCommand(snapshot: CaseSnapshot, command: CaseCommand): CommandCheck {
   if (snapshot.status !== 'done' && snapshot.can(command)) return { ok: true };
   const context = snapshot.context;
 
-  if (command.type === 'step.complete') {
-    const step = context.steps.find((candidate) => candidate.stepId === command.stepId);
-    if (step === undefined) {
-      return { ok: false, error: { code: 'step_not_found', detail: 'the case has no step with this stepId' } };
-    }
-    if (snapshot.status === 'done') return notAllowed('the case is closed');
-    if (step.status === 'done') return notAllowed('this step is already done');
-    if (step.status === 'cancelled') return notAllowed('this step was cancelled when the case closed');
-    if (!(DIRECTLY_COMPLETED_STEPS as readonly string[]).includes(step.stepId)) {
-      return notAllowed('this step is done by its own action (assessment, plan, follow-up or closure), not marked done');
-    }
-  }
+  const action = actionNamed(command.type);
+  const refusal = action?.refusalOf(context, command, snapshot.status === 'done');
+  if (refusal !== undefined) return { ok: false, error: refusal };
 
   const handlesCommand =
     snapshot.status !== 'done' && getNextTransitions(snapshot).some((transition) => transition.eventType === command.type);
   if (handlesCommand) {
-    const problems = problemsOf(context, command);
+    const problems = action?.problemsOf(context, command) ?? [];
     if (problems.length > 0) {
       return {
         ok: false,

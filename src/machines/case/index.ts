@@ -18,3 +18,15 @@ export {
 export type { DeadlineThresholds } from './deadlines';
 export { openingProblems, MAX_ESCALATION_LEVEL } from './rules';
 export type { CaseCommand, CaseContext, CaseEmitted, CaseEvent, CaseInput } from './types';
+export {
+  CASE_ACTIONS,
+  actionNamed,
+  close,
+  completeStep,
+  completeStepUpdateInput,
+  decideAssessment,
+  escalate,
+  recordFollowUp,
+  submitPlan,
+} from './actions';
+export type { AnyCaseAction, CaseActionDeclaration, CaseActionName, CompleteStepUpdateInput, PathParams } from './actions';

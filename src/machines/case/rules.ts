@@ -5,13 +5,25 @@
 import { schoolDaysBetween, type SchoolCalendar } from '../../domain/calendar';
 import { addDays, daysBetween, type IsoDate } from '../../domain/dates';
 import type { FieldProblem } from '../../domain/errors';
-import { MEASURE_TRACKS, type ClosureWarning, type MeasureTrack, type OpenCaseInput } from '../../domain/schemas';
+import {
+  MEASURE_TRACKS,
+  type AssessmentInput,
+  type ClosureInput,
+  type ClosureWarning,
+  type CompleteStepInput,
+  type FollowUpInput,
+  type MeasureTrack,
+  type OpenCaseInput,
+  type PlanInput,
+} from '../../domain/schemas';
 import { FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS } from './deadlines';
-import type { CaseCommand, CaseContext } from './types';
+import type { CaseContext } from './types';
 
 export const MAX_ESCALATION_LEVEL = 3;
 
-type Command<T extends CaseCommand['type']> = Extract<CaseCommand, { type: T }>;
+// Typed by the inputs, not by CaseCommand: the command union is derived from the action
+// declarations, which use these rules.
+type WithAt<I> = I & { at: string };
 
 export function currentPlan(context: CaseContext) {
   return context.plans.at(-1);
@@ -28,7 +40,7 @@ export function openingProblems(input: Pick<OpenCaseInput, 'openedOn'>, today: I
 
 export function completionProblems(
   context: CaseContext,
-  event: Command<'step.complete'>,
+  event: WithAt<CompleteStepInput>,
   today: IsoDate,
 ): FieldProblem[] {
   const completedOn = event.completedOn ?? today;
@@ -48,7 +60,7 @@ function latest(...dates: (IsoDate | undefined)[]): IsoDate | undefined {
   return dates.reduce<IsoDate | undefined>((max, date) => (date !== undefined && (max === undefined || date > max) ? date : max), undefined);
 }
 
-export function assessmentProblems(context: CaseContext, event: Command<'assessment.decide'>, today: IsoDate): FieldProblem[] {
+export function assessmentProblems(context: CaseContext, event: WithAt<AssessmentInput>, today: IsoDate): FieldProblem[] {
   const decidedOn = event.decidedOn ?? today;
   const mappingDone = latest(...context.steps.filter((step) => step.track !== undefined).map((step) => step.completedOn));
   return [
@@ -63,7 +75,7 @@ const TRACK_NAMES: Record<MeasureTrack, string> = {
   teaching: 'teaching (#3, teaching while absent)',
 };
 
-export function planProblems(context: CaseContext, event: Command<'plan.submit'>, today: IsoDate): FieldProblem[] {
+export function planProblems(context: CaseContext, event: WithAt<PlanInput>, today: IsoDate): FieldProblem[] {
   const adoptedOn = event.adoptedOn ?? today;
   const problems: FieldProblem[] = [
     ...notInFuture(adoptedOn, today, 'adoptedOn', 'the adoption date'),
@@ -133,13 +145,13 @@ export function escalationProblems(
 }
 
 /** When the next follow-up falls: the chosen date, or 8 weeks after the one held. */
-export function chosenNextFollowUp(event: Command<'followUp.record'>): IsoDate {
+export function chosenNextFollowUp(event: Pick<FollowUpInput, 'heldOn' | 'nextFollowUpOn'>): IsoDate {
   return event.nextFollowUpOn ?? addDays(event.heldOn, FOLLOW_UP_MIN_DAYS);
 }
 
 export function followUpProblems(
   context: CaseContext,
-  event: Command<'followUp.record'>,
+  event: WithAt<FollowUpInput>,
   today: IsoDate,
 ): FieldProblem[] {
   const problems = notInFuture(event.heldOn, today, 'heldOn', 'the follow-up date');
@@ -193,7 +205,7 @@ export function followUpProblems(
   return problems;
 }
 
-export function closureProblems(context: CaseContext, event: Command<'close'>, today: IsoDate): FieldProblem[] {
+export function closureProblems(context: CaseContext, event: WithAt<ClosureInput>, today: IsoDate): FieldProblem[] {
   const closedOn = event.closedOn ?? today;
   const problems: FieldProblem[] = [
     ...notInFuture(closedOn, today, 'closedOn', 'the closing date'),

@@ -1,22 +1,19 @@
 import type {
   AssessmentInput,
   ClosureInput,
-  CompleteStepInput,
   ClosureWarning,
   Criteria,
-  EscalationInput,
   Escalation,
   FollowUp,
-  FollowUpInput,
   HistoryEntry,
   OpenCaseInput,
   Phase,
   Plan,
-  PlanInput,
   Step,
 } from '../../domain/schemas';
 import type { IsoDate } from '../../domain/dates';
 import type { SchoolCalendar } from '../../domain/calendar';
+import type { ActionCommand, CaseActionDeclaration, DeclaredCaseAction } from './actions';
 import type { DeadlineThresholds } from './deadlines';
 
 /** What the machine starts from: the leader's decision to open, and the instant it was made. */
@@ -70,13 +67,11 @@ export interface CaseContext {
 
 type At = { at: string };
 
+/** The command each declared action sends (actions/), derived from its input schema. */
+type CommandOf<A> = A extends CaseActionDeclaration<infer N, infer I, infer _B> ? ActionCommand<N, I> : never;
+
 export type CaseCommand =
-  | ({ type: 'step.complete'; stepId: string } & CompleteStepInput & At)
-  | ({ type: 'assessment.decide' } & AssessmentInput & At)
-  | ({ type: 'plan.submit' } & PlanInput & At)
-  | ({ type: 'followUp.record' } & FollowUpInput & At)
-  | ({ type: 'escalate' } & EscalationInput & At)
-  | ({ type: 'close' } & ClosureInput & At)
+  | CommandOf<DeclaredCaseAction>
   | ({ type: 'deadlines.recompute'; calendar: SchoolCalendar } & At);
 
 export type CaseEvent = CaseCommand | ({ type: 'clock.tick' } & At);
