@@ -17,6 +17,7 @@ export const CAPABILITIES = [
   'list_cases',
   'read_case',
   'act_on_case',
+  'reassign_case',
   'read_overdue_board',
   'read_monthly_review',
   'read_resource_team_agenda',
@@ -38,6 +39,8 @@ export const ACCESS_TABLE: Readonly<Record<Capability, Readonly<Partial<Record<R
   list_cases: { tovholder: 'school', leader: 'school' },
   read_case: { tovholder: 'school', leader: 'school', resource_team: 'escalated' },
   act_on_case: { tovholder: 'coordinated', leader: 'school' },
+  /** Who carries a case is the leader's decision, not the tovholder's. */
+  reassign_case: { leader: 'school' },
   read_overdue_board: { tovholder: 'school', leader: 'school' },
   read_monthly_review: { leader: 'school' },
   read_resource_team_agenda: { leader: 'school', resource_team: 'school' },

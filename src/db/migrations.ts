@@ -374,6 +374,19 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'notices of a new tovholder, one to each of the two',
+    sql: `
+      -- A reassignment tells the tovholder leaving and the one taking over: two tovholder notices
+      -- from one history entry, told apart by who they are for.
+      ALTER TABLE notices DROP CONSTRAINT notices_kind_check;
+      ALTER TABLE notices ADD CONSTRAINT notices_kind_check
+        CHECK (kind IN ('step_due_soon', 'step_overdue', 'step_overdue_leader', 'follow_up_window_open', 'escalation', 'tovholder_reassigned'));
+      ALTER TABLE notices DROP CONSTRAINT notices_case_id_source_seq_role_key;
+      CREATE UNIQUE INDEX notices_source_recipient_key ON notices (case_id, source_seq, role, (coalesce(tovholder, '')));
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

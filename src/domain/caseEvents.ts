@@ -40,6 +40,8 @@ export const CASE_EVENT_DETAILS = {
   deadlines_recomputed: z.object({
     changed: z.array(z.object({ stepId: z.string(), from: isoDate, to: isoDate })),
   }),
+  /** The leader gave the case another tovholder; the reason is free text, never put in a notice. */
+  tovholder_reassigned: z.object({ from: z.string(), to: z.string(), reason: z.string() }),
 } as const;
 
 export type CaseEventType = keyof typeof CASE_EVENT_DETAILS;
@@ -58,6 +60,7 @@ export const caseEventType = z.enum([
   'escalation',
   'closed',
   'deadlines_recomputed',
+  'tovholder_reassigned',
 ] satisfies CaseEventType[]);
 
 /** The fields every entry has besides its kind and detail. */
@@ -94,6 +97,7 @@ export const historyEntry = z
     entry('escalation'),
     entry('closed'),
     entry('deadlines_recomputed'),
+    entry('tovholder_reassigned'),
   ])
   .meta({ id: 'HistoryEntry' });
 export type HistoryEntry = z.infer<typeof historyEntry>;
@@ -124,6 +128,7 @@ export const timelineEvent = z
     timelineEntry('escalation'),
     timelineEntry('closed'),
     timelineEntry('deadlines_recomputed'),
+    timelineEntry('tovholder_reassigned'),
   ])
   .meta({ id: 'TimelineEvent' });
 export type TimelineEvent = z.infer<typeof timelineEvent>;

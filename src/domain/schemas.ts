@@ -277,7 +277,7 @@ export const closure = closureInput
 export type Closure = z.infer<typeof closure>;
 
 
-/** The tovholder actions, by the machine's own event names. */
+/** The actions the web UI offers the tovholder, by the machine's own event names (a subset of the declared ones). */
 export const caseAction = z.enum(['step.complete', 'assessment.decide', 'plan.submit', 'followUp.record', 'escalate', 'close']);
 export type CaseAction = z.infer<typeof caseAction>;
 

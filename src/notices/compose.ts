@@ -73,6 +73,7 @@ const DIGEST_ORDER: Readonly<Record<NoticeKind, number>> = {
   step_due_soon: 2,
   follow_up_window_open: 3,
   escalation: 4,
+  tovholder_reassigned: 5,
 };
 
 function headline(notice: ClaimedNotice): string {
@@ -91,6 +92,8 @@ function headline(notice: ClaimedNotice): string {
       return 'Opfølgningsperioden er begyndt: handleplanen følges nu op med forældre og elev';
     case 'escalation':
       return `Sagen er eskaleret${notice.facts.level !== undefined ? ` til niveau ${notice.facts.level}` : ''}`;
+    case 'tovholder_reassigned':
+      return `Forløbet har fået ny tovholder: ${notice.facts.toTovholder ?? 'en anden'} overtager efter ${notice.facts.fromTovholder ?? 'den tidligere'}`;
   }
 }
 

@@ -5,12 +5,13 @@
  * - a step becomes due soon or overdue → the case's tovholder;
  * - a step is more than ten school days overdue (`step_overdue_leader`) → the school leader;
  * - the case enters follow-up (the follow-up window opens) → the tovholder;
- * - every escalation → the resource team, urgent (sent at once, not in the daily digest).
+ * - every escalation → the resource team, urgent (sent at once, not in the daily digest);
+ * - a new tovholder → both the one leaving and the one taking over.
  */
 import type { HistoryEntryPick } from '../domain/caseEvents';
 import type { CaseView } from '../domain/schemas';
 
-export const NOTICE_KINDS = ['step_due_soon', 'step_overdue', 'step_overdue_leader', 'follow_up_window_open', 'escalation'] as const;
+export const NOTICE_KINDS = ['step_due_soon', 'step_overdue', 'step_overdue_leader', 'follow_up_window_open', 'escalation', 'tovholder_reassigned'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export const NOTICE_ROLES = ['tovholder', 'leader', 'resource_team'] as const;
@@ -33,6 +34,9 @@ export interface NoticeFacts {
   via?: 'escalation' | 'follow_up';
   /** follow_up_window_open: when the first follow-up is due. */
   firstFollowUpDue?: string;
+  /** tovholder_reassigned: who carried the case and who carries it now (ids, not the reason). */
+  fromTovholder?: string;
+  toTovholder?: string;
   /** The school date the event took effect. */
   on: string;
 }
@@ -112,9 +116,19 @@ export function noticeFor(entry: Entry, view: Case): NoticeToQueue | undefined {
   }
 }
 
+/** A new tovholder: one notice to each of the two, both from the same entry. */
+function reassignmentNotices(entry: Extract<Entry, { event: 'tovholder_reassigned' }>, view: Case): NoticeToQueue[] {
+  if (entry.detail === undefined) return [];
+  const { from, to } = entry.detail;
+  const facts = { on: entry.on, fromTovholder: from, toTovholder: to };
+  const base = { caseId: view.caseId, schoolId: view.schoolId, sourceSeq: entry.seq, kind: 'tovholder_reassigned' as const, role: 'tovholder' as const, urgent: false };
+  return [from, to].map((tovholder) => ({ ...base, tovholder, facts }));
+}
+
 /** Every notice the entries call for, in their order. */
 export function noticesFor(entries: readonly Entry[], view: Case): NoticeToQueue[] {
   return entries.flatMap((entry) => {
+    if (entry.event === 'tovholder_reassigned') return reassignmentNotices(entry, view);
     const notice = noticeFor(entry, view);
     return notice ? [notice] : [];
   });

@@ -85,7 +85,7 @@ const QUEUE_SQL = `
   INSERT INTO notices (notice_id, case_id, school_id, source_seq, kind, role, tovholder, step_id, urgent, facts,
                        next_attempt_at, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::timestamptz, $11::timestamptz, $11::timestamptz)
-  ON CONFLICT (case_id, source_seq, role) DO NOTHING
+  ON CONFLICT (case_id, source_seq, role, (coalesce(tovholder, ''))) DO NOTHING
   RETURNING notice_id
 `;
 

@@ -68,6 +68,7 @@ export const EVENT_LABELS: Record<CaseEventType, string> = {
   escalation: 'Forløbet blev eskaleret',
   closed: 'Forløbet blev afsluttet',
   deadlines_recomputed: 'Fristerne blev beregnet igen efter skolens kalender',
+  tovholder_reassigned: 'Forløbet fik en ny tovholder',
 };
 
 export const EXTERNAL_RESOURCE_LABELS = {

@@ -84,6 +84,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   close: 'Afslutning',
   'clock.tick': 'Ny skoledag: frister tjekkes',
   'deadlines.recompute': 'Ny skolekalender: frister genberegnes',
+  'tovholder.reassign': 'Ny tovholder (skolelederen)',
 };
 
 /**

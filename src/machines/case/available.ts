@@ -13,9 +13,9 @@ import { MAX_ESCALATION_LEVEL } from './rules';
 
 const ACTIONS_IN_ORDER: readonly CaseAction[] = caseAction.options;
 
-/** The API's list of actions (domain/schemas.ts) names exactly the declared ones (actions/). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const ACTION_NAMES_AGREE: Same<CaseAction, CaseActionName> = true;
+/** Every action the API's list offers (domain/schemas.ts) is a declared one (actions/). */
+type Within<A, B> = [A] extends [B] ? true : false;
+export const OFFERED_ACTIONS_DECLARED: Within<CaseAction, CaseActionName> = true;
 
 export function availableActions(snapshot: CaseSnapshot): AvailableActions {
   if (snapshot.status === 'done') return { actions: [], steps: [] };

@@ -31,6 +31,9 @@ export { STEP_TITLES, followUpStepId, DIRECTLY_COMPLETED_STEPS, dueDateFor, init
 
 const REFRESH_AND_ANNOUNCE = ['refreshStatuses', 'announce'] as const;
 
+/** A running case can change hands in any phase (closed takes nothing): in each open phase's `on`. */
+const REASSIGN = { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] } as const;
+
 export const caseMachine = setup({
   types: {
     context: {} as CaseContext,
@@ -93,6 +96,7 @@ export const caseMachine = setup({
       entry: [...REFRESH_AND_ANNOUNCE],
       on: {
         escalate: { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] },
+        'tovholder.reassign': REASSIGN,
       },
       states: {
         tracks: {
@@ -132,6 +136,7 @@ export const caseMachine = setup({
       on: {
         'plan.submit': { guard: 'acceptable', target: 'followUp', actions: ['tick', 'apply'] },
         escalate: { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] },
+        'tovholder.reassign': REASSIGN,
       },
     },
     followUp: {
@@ -144,6 +149,7 @@ export const caseMachine = setup({
         },
         escalate: { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] },
         close: { guard: 'acceptable', target: 'closed', actions: ['tick', 'apply'] },
+        'tovholder.reassign': REASSIGN,
       },
     },
     closed: {

@@ -7,10 +7,11 @@ import { completeStep } from './completeStep';
 import { decideAssessment } from './decideAssessment';
 import type { AnyCaseAction } from './define';
 import { escalate } from './escalate';
+import { reassignTovholder } from './reassignTovholder';
 import { recordFollowUp } from './recordFollowUp';
 import { submitPlan } from './submitPlan';
 
-export const CASE_ACTIONS = [completeStep, decideAssessment, submitPlan, recordFollowUp, escalate, close] as const;
+export const CASE_ACTIONS = [completeStep, decideAssessment, submitPlan, recordFollowUp, escalate, close, reassignTovholder] as const;
 
 export type DeclaredCaseAction = (typeof CASE_ACTIONS)[number];
 export type CaseActionName = DeclaredCaseAction['name'];
