@@ -135,6 +135,13 @@ async function main(): Promise<number> {
     SMTP_URL: '',
   };
   const base = `http://127.0.0.1:${port}`;
+  // Stopped from outside (CI's timeout, Ctrl-C): leave no API, worker or dev server behind.
+  const abort = () => {
+    for (const proc of processes) proc.child.kill('SIGKILL');
+    void server.stop().finally(() => process.exit(1));
+  };
+  process.once('SIGTERM', abort);
+  process.once('SIGINT', abort);
   let status = 1;
   let driving = true;
   try {

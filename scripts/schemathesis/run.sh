@@ -28,6 +28,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# Stopped from outside (CI's timeout): still stop the service and remove its files.
+trap 'exit 143' TERM INT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
