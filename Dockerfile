@@ -1,6 +1,7 @@
 # The service image for docker-compose.yml: one image, two roles (`npm run worker`, `npm run api`).
 # TypeScript runs through tsx as in development, so there is no build step to drift from.
-FROM node:20-slim
+# Node.js 24, the current LTS (20 reached end of life in April 2026); CI runs the suite on both.
+FROM node:24-slim
 
 WORKDIR /app
 ENV NODE_ENV=production \
@@ -15,6 +16,8 @@ RUN npm ci --omit=dev && npm cache clean --force
 
 COPY tsconfig.json ./
 COPY src ./src
+# Letter and page templates are read at start (the worker drafts letters, the API renders pages).
+COPY templates ./templates
 
 # Not root: the service needs no privileges.
 USER node

@@ -38,6 +38,8 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   /** The Temporal CLI used for the embedded dev server; defaults to .tools/bin/temporal in the repo. */
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  /** A workflow bundle made beforehand (`npm run workflows:bundle`); unset: the worker bundles at start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['json', 'text']).optional(),
   /** The mail server notices go out through; unset: mail is off and notices wait in the outbox. */
@@ -168,6 +170,8 @@ export interface AppConfig {
   temporalPort: number;
   temporalUiPort: number;
   temporalCliPath: string | undefined;
+  /** Absolute; unset: the worker bundles src/workflows with webpack when it starts. */
+  workflowBundlePath: string | undefined;
   logLevel: LogLevel;
   logFormat: 'json' | 'text' | undefined;
   notices: NoticeConfig;
@@ -251,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,
     temporalCliPath: e.TEMPORAL_CLI_PATH ? path.resolve(e.TEMPORAL_CLI_PATH) : undefined,
+    workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? path.resolve(e.WORKFLOW_BUNDLE_PATH) : undefined,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     thresholds: { dueSoonSchoolDays: e.DUE_SOON_SCHOOL_DAYS, leaderAlertSchoolDays: e.LEADER_ALERT_SCHOOL_DAYS },

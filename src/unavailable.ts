@@ -30,9 +30,28 @@ function links(error: unknown): unknown[] {
   return seen;
 }
 
+/**
+ * Temporal refuses an update while the workflow's task is failing and being retried, e.g. right
+ * after a worker died mid-task (gRPC 9 FAILED_PRECONDITION with a WorkflowNotReadyFailure; the
+ * client wraps it as "Workflow Update failed"). It passes once a worker runs the task again, so
+ * it is "try again", not a broken request. Found by the crash test (scripts/crash).
+ */
+const GRPC_FAILED_PRECONDITION = 9;
+const WORKFLOW_NOT_READY = 'WorkflowNotReadyFailure';
+
+function isWorkflowNotReady(link: { code?: unknown; details?: unknown; metadata?: unknown }): boolean {
+  if (link.code !== GRPC_FAILED_PRECONDITION) return false;
+  if (typeof link.details === 'string' && /Workflow Task in failed state/i.test(link.details)) return true;
+  // The failure's type travels in the status details (a protobuf Any naming it).
+  const metadata = link.metadata as { get?: (key: string) => unknown[] } | undefined;
+  const values = typeof metadata?.get === 'function' ? metadata.get('grpc-status-details-bin') : [];
+  return values.some((value) => Buffer.isBuffer(value) && value.includes(WORKFLOW_NOT_READY));
+}
+
 export function unavailableDependency(error: unknown): Dependency | undefined {
   for (const link of links(error)) {
     if (link instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'temporal';
+    if (isWorkflowNotReady(link as { code?: unknown })) return 'temporal';
     const { code, details, message } = link as { code?: unknown; details?: unknown; message?: unknown };
     // grpc-js errors carry a numeric code and a details string.
     if (typeof code === 'number' && typeof details === 'string' && GRPC_UNAVAILABLE.has(code)) return 'temporal';

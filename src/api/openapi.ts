@@ -48,7 +48,40 @@ function componentSchemas(): Record<string, unknown> {
 }
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
-const caseAnswer = { description: 'The case after the action', content: { 'application/json': { schema: ref('Case') } } };
+
+/** An operation of this document by path and method (a JSON pointer: `/` in the path is `~1`). */
+const operationRef = (path: string, method: 'get' | 'post') => `#/paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}/${method}`;
+
+/**
+ * OpenAPI links from every answer that is a Case to what can be done with that case next, so a
+ * client (and a stateful fuzzer such as schemathesis) goes from opening a case to its operations
+ * with a real caseId, and to completing its first open step with a real stepId.
+ */
+function caseLinks(): Record<string, unknown> {
+  const caseId = { caseId: '$response.body#/caseId' };
+  const byId = (path: string, method: 'get' | 'post', description: string, extra: Record<string, string> = {}) => ({
+    operationRef: operationRef(path, method),
+    parameters: { ...caseId, ...extra },
+    description,
+  });
+  return {
+    GetCase: byId('/api/cases/{caseId}', 'get', 'The case in full'),
+    GetTimeline: byId('/api/cases/{caseId}/timeline', 'get', 'Its phases and events'),
+    GetDrafts: byId('/api/cases/{caseId}/drafts', 'get', 'Its letter drafts'),
+    CompleteFirstStep: byId('/api/cases/{caseId}/steps/{stepId}/complete', 'post', 'Mark its first step done', {
+      stepId: '$response.body#/steps/0/stepId',
+    }),
+    DecideAssessment: byId('/api/cases/{caseId}/assessment', 'post', 'Record the assessment'),
+    SubmitPlan: byId('/api/cases/{caseId}/plan', 'post', 'Adopt an action plan'),
+    RecordFollowUp: byId('/api/cases/{caseId}/follow-ups', 'post', 'Record a follow-up'),
+    Escalate: byId('/api/cases/{caseId}/escalations', 'post', 'Escalate'),
+    Close: byId('/api/cases/{caseId}/closure', 'post', 'Close'),
+    RecomputeDeadlines: byId('/api/cases/{caseId}/deadlines/recompute', 'post', 'Move its deadlines onto the current calendar'),
+  };
+}
+
+const caseContent = { 'application/json': { schema: ref('Case') } };
+const caseAnswer = { description: 'The case after the action', content: caseContent, links: caseLinks() };
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -288,7 +321,7 @@ export function buildOpenApiDocument() {
           parameters: [idempotencyKey],
           requestBody: { required: true, content: { 'application/json': { schema: ref('OpenCase') } } },
           responses: {
-            201: { description: 'The opened case', content: { 'application/json': { schema: ref('Case') } } },
+            201: { description: 'The opened case', content: caseContent, links: caseLinks() },
             400: problem('The body is malformed or fails its schema (a CPR-shaped pupilRef included)'),
             422: problem('A domain rule is broken (an opening date in the future)'),
           },
@@ -313,7 +346,7 @@ export function buildOpenApiDocument() {
         get: {
           summary: 'One case, in full',
           parameters: [caseIdParam],
-          responses: { 200: { description: 'The case', content: { 'application/json': { schema: ref('Case') } } }, 404: problem('No such case') },
+          responses: { 200: { description: 'The case', content: caseContent, links: caseLinks() }, 404: problem('No such case') },
         },
       },
       ...caseActionPaths(),

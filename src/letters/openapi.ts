@@ -43,7 +43,17 @@ export function letterDraftPaths() {
       get: {
         summary: 'The letters drafted for a case (in Danish), oldest first; a person approves or discards each',
         parameters: [uuidParam('caseId')],
-        responses: { 200: json('The drafts', DRAFT_LIST), 404: problem('No such case') },
+        responses: {
+          200: {
+            ...json('The drafts', DRAFT_LIST),
+            // The first draft's id, for the decisions on it (OpenAPI links; schemathesis follows them).
+            links: {
+              ApproveFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}~1approve/post', parameters: { draftId: '$response.body#/items/0/draftId' } },
+              DiscardFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}~1discard/post', parameters: { draftId: '$response.body#/items/0/draftId' } },
+            },
+          },
+          404: problem('No such case'),
+        },
       },
     },
     '/api/drafts/{draftId}/approve': decision('Approve a letter draft (it is not sent by this)'),
