@@ -4,7 +4,7 @@
  */
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { unavailableDependency } from '../../src/api/unavailable';
+import { unavailableDependency } from '../../src/unavailable';
 
 /** A grpc-js error as the Temporal client receives it. */
 function grpcError(code: number, details: string, statusDetails?: Buffer) {
