@@ -64,18 +64,19 @@ function caseLinks(): Record<string, unknown> {
     parameters: { ...caseId, ...extra },
     description,
   });
+  // Every declared action is reachable from a case; a step takes the case's first step.
+  const actions = Object.fromEntries(
+    CASE_ACTIONS.map((declared) => {
+      const path = `/api/cases/{caseId}/${declared.http.path.replace(/:(\w+)/g, '{$1}')}`;
+      const extra: Record<string, string> = declared.http.path.includes(':stepId') ? { stepId: '$response.body#/steps/0/stepId' } : {};
+      return [`Action_${declared.name}`, byId(path, 'post', declared.http.summary, extra)];
+    }),
+  );
   return {
     GetCase: byId('/api/cases/{caseId}', 'get', 'The case in full'),
     GetTimeline: byId('/api/cases/{caseId}/timeline', 'get', 'Its phases and events'),
     GetDrafts: byId('/api/cases/{caseId}/drafts', 'get', 'Its letter drafts'),
-    CompleteFirstStep: byId('/api/cases/{caseId}/steps/{stepId}/complete', 'post', 'Mark its first step done', {
-      stepId: '$response.body#/steps/0/stepId',
-    }),
-    DecideAssessment: byId('/api/cases/{caseId}/assessment', 'post', 'Record the assessment'),
-    SubmitPlan: byId('/api/cases/{caseId}/plan', 'post', 'Adopt an action plan'),
-    RecordFollowUp: byId('/api/cases/{caseId}/follow-ups', 'post', 'Record a follow-up'),
-    Escalate: byId('/api/cases/{caseId}/escalations', 'post', 'Escalate'),
-    Close: byId('/api/cases/{caseId}/closure', 'post', 'Close'),
+    ...actions,
     RecomputeDeadlines: byId('/api/cases/{caseId}/deadlines/recompute', 'post', 'Move its deadlines onto the current calendar'),
   };
 }

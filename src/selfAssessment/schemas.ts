@@ -4,7 +4,7 @@
  * are enums of the framework's own, so an unknown principle is refused naming its field.
  */
 import { z } from 'zod';
-import { isoDate } from '../domain/schemas';
+import { freeText, isoDate } from '../domain/schemas';
 import { MAX_PRIORITIES, NEED_IDS, PRINCIPLE_IDS, THEME_IDS } from './principles';
 
 const RATING_RULE = 'must be a whole number from 1 to 5';
@@ -21,20 +21,20 @@ export const need = z.enum(NEED_IDS).meta({
   description: 'What is needed (the tool’s step 3): competences of staff and leaders, knowledge, shared procedures, maintenance, other',
 });
 
-const name = z.string().trim().min(1).max(120);
-const note = z.string().trim().min(1).max(4000);
+const name = freeText().trim().min(1).max(120);
+const note = freeText().trim().min(1).max(4000);
 
 export const participantInput = z
   .object({
     name: name.meta({ description: 'The participant’s name (staff, never a pupil)', example: 'Anne Holm' }),
-    function: z.string().trim().min(1).max(120).meta({ description: 'Their function, e.g. school leader, PPR, the family department', example: 'PPR' }),
+    function: freeText().trim().min(1).max(120).meta({ description: 'Their function, e.g. school leader, PPR, the family department', example: 'PPR' }),
   })
   .strict()
   .meta({ id: 'SelfAssessmentParticipantInput' });
 
 export const createRoundInput = z
   .object({
-    title: z.string().trim().min(1).max(200).meta({ example: 'Selvevaluering 2026' }),
+    title: freeText().trim().min(1).max(200).meta({ example: 'Selvevaluering 2026' }),
     heldOn: isoDate.meta({ description: 'The day the group meets' }),
     participants: z.array(participantInput).min(1).max(40),
   })
@@ -79,7 +79,7 @@ export type RatingsInput = z.infer<typeof ratingsInput>;
 export const discussionInput = z
   .object({
     themes: z
-      .array(z.object({ themeId, note: z.string().trim().max(4000) }).strict())
+      .array(z.object({ themeId, note: freeText().trim().max(4000) }).strict())
       .max(THEME_IDS.length)
       .superRefine(unique((t) => t.themeId, 'names the same theme twice')),
   })
@@ -89,7 +89,7 @@ export type DiscussionInput = z.infer<typeof discussionInput>;
 
 export const priorityInput = z
   .object({
-    title: z.string().trim().min(1).max(300).meta({ description: 'What the municipality should focus on' }),
+    title: freeText().trim().min(1).max(300).meta({ description: 'What the municipality should focus on' }),
     themeId: themeId.optional(),
     need: need.optional(),
     nextSteps: note.meta({ description: 'The agreed next steps' }),

@@ -109,6 +109,20 @@ describe.each(DATABASE_KINDS)('self-assessment on %s', (kind) => {
     expect(rows[0]!.n).toBe(3 + 3 + 2);
   });
 
+  it('when a name or a comment holds a character PostgreSQL cannot store (NUL, a lone surrogate), then 400 names the field, not 500 (found by schemathesis)', async () => {
+    const nul = await municipality.post<Problem>('/api/self-assessments', {
+      title: 'Selvevaluering',
+      heldOn: '2025-04-07',
+      participants: [{ name: 'A\u0000B', function: 'PPR' }],
+    });
+    expect(nul.status, nul.text).toBe(400);
+    expect(nul.body.errors?.map((e) => e.path)).toEqual(['participants[0].name']);
+    const round = await startRound('2019-04-08', ['Eva']);
+    const surrogate = await rate(round, 0, { ratings: [{ principleId: 'forstaaelse.1', rating: 3, comment: 'x\ud800y' }] });
+    expect(surrogate.status, surrogate.text).toBe(400);
+    expect(surrogate.body.errors?.map((e) => e.path)).toEqual(['ratings[0].comment']);
+  });
+
   it('when a round, a participant or a principle does not exist, then 404 for the path and 400 for the body', async () => {
     const round = await startRound('2025-03-03', ['Eva']);
     const unknown = '00000000-0000-4000-8000-000000000000';
