@@ -149,3 +149,13 @@ export type HistoryEntryPick<K extends keyof HistoryEntry> = HistoryEntry extend
 export function detailKey<E extends CaseEventType>(_event: E, key: keyof CaseEventDetail<E> & string): string {
   return key;
 }
+
+/**
+ * Event kinds as an SQL literal list (`e.type IN (${eventTypesSql('escalation', 'closed')})`), so
+ * the names SQL filters on are checked against the declared kinds when type-checked; the kinds are
+ * plain identifiers, so quoting them is safe. test/readModel/eventTypesInSql.test.ts makes sure no
+ * SQL in src/ names a kind by hand.
+ */
+export function eventTypesSql(...types: [CaseEventType, ...CaseEventType[]]): string {
+  return types.map((type) => `'${caseEventType.parse(type)}'`).join(', ');
+}

@@ -10,7 +10,7 @@ import type { MonthlyReview, MonthlyReviewItem } from '../domain/readModelSchema
 import type { Phase } from '../domain/schemas';
 import type { Database } from '../db/types';
 import { compareText } from './overdueBoard';
-import { detailKey } from '../domain/caseEvents';
+import { detailKey, eventTypesSql } from '../domain/caseEvents';
 
 // The detail keys this SQL reads, checked against the escalation's detail schema.
 const ESCALATION_LEVEL = detailKey('escalation', 'level');
@@ -64,14 +64,14 @@ interface ReviewRow extends Record<string, unknown> {
 const REVIEW_SQL = (schoolFilter: string) => `
   SELECT c.case_id, c.tovholder, c.opened_on, ph.phase, ph.on_date AS phase_on,
          (SELECT max(e.on_date) FROM case_events e
-           WHERE e.case_id = c.case_id AND e.type = 'follow_up' AND e.on_date <= $1::date) AS last_follow_up_on,
+           WHERE e.case_id = c.case_id AND e.type = ${eventTypesSql('follow_up')} AND e.on_date <= $1::date) AS last_follow_up_on,
          (SELECT coalesce(max((e.detail ->> '${ESCALATION_LEVEL}')::integer), 0) FROM case_events e
-           WHERE e.case_id = c.case_id AND e.type = 'escalation' AND e.on_date <= $1::date) AS escalation_level,
+           WHERE e.case_id = c.case_id AND e.type = ${eventTypesSql('escalation')} AND e.on_date <= $1::date) AS escalation_level,
          st.overdue_steps, st.next_due_on
     FROM cases c
     LEFT JOIN LATERAL (
       SELECT e.phase, e.on_date FROM case_events e
-       WHERE e.case_id = c.case_id AND e.type = 'phase_entered' AND e.on_date <= $1::date
+       WHERE e.case_id = c.case_id AND e.type = ${eventTypesSql('phase_entered')} AND e.on_date <= $1::date
        ORDER BY e.on_date DESC, e.seq DESC
        LIMIT 1
     ) ph ON true

@@ -12,7 +12,7 @@ import type { IsoDate } from '../domain/dates';
 import { DURATION_PHASES, type PhaseDurationRow, type PhaseDurations, type PhaseDurationsQuery } from '../domain/readModelSchemas';
 import type { Database } from '../db/types';
 import { compareText } from './overdueBoard';
-import { detailKey } from '../domain/caseEvents';
+import { detailKey, eventTypesSql } from '../domain/caseEvents';
 
 // The detail keys this SQL reads, checked against the escalation's detail schema.
 const ESCALATION_LEVEL = detailKey('escalation', 'level');
@@ -25,7 +25,7 @@ const SPANS_SQL = `
            lead(e.on_date) OVER (PARTITION BY e.case_id ORDER BY e.seq) AS left_on
       FROM case_events e
       JOIN cases c ON c.case_id = e.case_id
-     WHERE e.type = 'phase_entered'
+     WHERE e.type = ${eventTypesSql('phase_entered')}
        AND ($1::text IS NULL OR c.school_id = $1::text)
   ), spans AS (
     SELECT school_id, phase, left_on, (left_on - entered_on)::float8 AS days
@@ -51,7 +51,7 @@ const FIGURES_SQL = `
     SELECT e.type, (e.detail ->> '${ESCALATION_LEVEL}')::integer AS level
       FROM case_events e
       JOIN cases c ON c.case_id = e.case_id
-     WHERE e.type IN ('escalation', 'closed')
+     WHERE e.type IN (${eventTypesSql('escalation', 'closed')})
        AND ($1::text IS NULL OR c.school_id = $1::text)
        AND ($2::date IS NULL OR e.on_date >= $2::date)
        AND ($3::date IS NULL OR e.on_date <= $3::date)
@@ -68,10 +68,10 @@ const FIGURES_SQL = `
     (SELECT round((count(*) FILTER (WHERE status = 'done' AND completed_on <= due_on))::numeric
                   / nullif(count(*), 0), 3)::float8
        FROM steps_due) AS steps_on_time_rate,
-    (SELECT count(*) FROM period_events WHERE type = 'escalation' AND level = 1) AS escalations_1,
-    (SELECT count(*) FROM period_events WHERE type = 'escalation' AND level = 2) AS escalations_2,
-    (SELECT count(*) FROM period_events WHERE type = 'escalation' AND level = 3) AS escalations_3,
-    (SELECT count(*) FROM period_events WHERE type = 'closed') AS closed,
+    (SELECT count(*) FROM period_events WHERE type = ${eventTypesSql('escalation')} AND level = 1) AS escalations_1,
+    (SELECT count(*) FROM period_events WHERE type = ${eventTypesSql('escalation')} AND level = 2) AS escalations_2,
+    (SELECT count(*) FROM period_events WHERE type = ${eventTypesSql('escalation')} AND level = 3) AS escalations_3,
+    (SELECT count(*) FROM period_events WHERE type = ${eventTypesSql('closed')}) AS closed,
     (SELECT count(*)
        FROM cases n
       WHERE ($1::text IS NULL OR n.school_id = $1::text)

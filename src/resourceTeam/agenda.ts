@@ -6,7 +6,7 @@ import type { IsoDate } from '../domain/dates';
 import type { Database } from '../db/types';
 import { addDays } from '../domain/dates';
 import { escalationWindowFor, meetingOnOrAfter, type MeetingRhythm } from './meetings';
-import { detailKey } from '../domain/caseEvents';
+import { detailKey, eventTypesSql } from '../domain/caseEvents';
 
 // The detail keys this SQL reads, checked against the escalation's detail schema.
 const ESCALATION_LEVEL = detailKey('escalation', 'level');
@@ -76,7 +76,7 @@ export function createResourceTeam(db: Pick<Database, 'query'>) {
            FROM case_events e
            JOIN cases c ON c.case_id = e.case_id
           WHERE c.school_id = $1
-            AND e.type = 'escalation'
+            AND e.type = ${eventTypesSql('escalation')}
             AND e.on_date <= $2::date
             AND ($3::date IS NULL OR e.on_date >= $3::date)
           ORDER BY e.on_date, e.at, e.case_id`,
