@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --reseed] [--cases 10000] [--concurrency 24] [--seed 42]
+ * `npm run bench [-- --reseed] [--cases 10000] [--replicate 5] [--concurrency 24] [--seed 42]
  *                   [--iterations 1000] [--analytics-iterations 100] [--school S03]`
  *
  * The read side under a municipality's load: 10,000 cases in PostgreSQL (schema `bench`, made
@@ -26,6 +26,7 @@ import { danishDateOf } from '../src/domain/dates';
 import { createLogger } from '../src/logger';
 import { overdueBoard, phaseDurations } from '../src/readModel';
 import { runScripts } from '../src/seed/driver';
+import { replicateCases } from './replicate';
 import { generateScenario, summarizeScenario } from '../src/seed/plan';
 import { costLines, historyLines, machineTicks, memoryNote, progressLine, resultLines, scenarioLines } from '../src/seed/report';
 import { startSeedStack } from '../src/seed/stack';
@@ -232,6 +233,7 @@ async function main(): Promise<void> {
       iterations: { type: 'string' },
       'analytics-iterations': { type: 'string' },
       school: { type: 'string' },
+      replicate: { type: 'string' },
     },
     strict: true,
   });
@@ -241,6 +243,9 @@ async function main(): Promise<void> {
   const boardIterations = wholeNumber('iterations', values.iterations, 1000);
   const analyticsIterations = wholeNumber('analytics-iterations', values['analytics-iterations'], 100);
   const school = values.school ?? 'S03';
+  // Seeding runs through the workflows at ~3.5 cases/s; a fifth of the cases seeded that way and
+  // copied in SQL (bench/replicate.ts) gives the same shape of data in a tenth of an hour.
+  const copies = wholeNumber('replicate', values.replicate, 5);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(school)) throw new BenchFailure('--school must be a school id such as S03');
 
   const { url, schema, shown } = benchDatabase(process.env.BENCH_DATABASE_URL || DEFAULT_URL);
@@ -272,7 +277,12 @@ async function main(): Promise<void> {
         await onServer(url, `CREATE SCHEMA ${quoted}`);
         db = await openDatabase({ databaseUrl: url, dataDir: scratch });
       }
-      await seed(url, { cases: target, seed: seedValue, concurrency });
+      const seeded = Math.ceil(target / copies);
+      await seed(url, { cases: seeded, seed: seedValue, concurrency });
+      if (copies > 1) {
+        await replicateCases(db, schema, copies);
+        print(`copied the ${seeded} seeded cases ${copies - 1} times in SQL (bench/replicate.ts): ${await countCases(db)} cases`);
+      }
     }
     // Every case update rewrites its row and changed steps, so a fresh bulk load leaves dead
     // tuples that autovacuum would clear in time; vacuum and analyze the schema's tables (and
