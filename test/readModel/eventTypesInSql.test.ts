@@ -26,7 +26,9 @@ const HAND_WRITTEN_KIND = /\btype\s*(?:=|<>|!=|IN\s*\()\s*'[a-z_]+'/gi;
 describe('event kinds in SQL', () => {
   it('when src/ filters case events by kind, then it names the kind through eventTypesSql, never by hand', async () => {
     const found: string[] = [];
-    for (const file of await sourceFiles(path.join(REPO_ROOT, 'src'))) {
+    // Migrations are history, applied once and never edited: a renamed kind gets a new migration.
+    const files = (await sourceFiles(path.join(REPO_ROOT, 'src'))).filter((file) => !file.endsWith(path.join('db', 'migrations.ts')));
+    for (const file of files) {
       const text = await readFile(file, 'utf8');
       for (const match of text.matchAll(HAND_WRITTEN_KIND)) found.push(`${path.relative(REPO_ROOT, file)}: ${match[0]}`);
     }
