@@ -33,6 +33,7 @@ import { formatMs, type TimingSummary } from '../src/seed/stats';
 import { caseDataConverter } from '../src/temporal/dataConverter';
 import { Keyring } from '../src/temporal/keyring';
 import { getOk, getPage, measure, pageSession, RouteError } from './measure';
+import { runTemporalBench, TemporalBenchFailure } from './temporal/run';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test?options=-c%20search_path%3Dbench';
 const TARGETS = { boardP99Ms: 50, analyticsP99Ms: 300, boardPageP99Ms: 100, analyticsPageP99Ms: 400 };
@@ -408,8 +409,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof BenchFailure) {
+const suite = process.argv[2] === 'temporal' ? runTemporalBench(process.argv.slice(3)) : main();
+suite.catch((error: unknown) => {
+  if (error instanceof BenchFailure || error instanceof TemporalBenchFailure) {
     process.stderr.write(`bench failed: ${error.message}\n`);
   } else {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
