@@ -10,6 +10,9 @@
  * HTTP API in process (createApp on port 0, the real routes) and as bare read-model calls — and
  * prints median and p99 against the targets, and the board query's EXPLAIN (ANALYZE, BUFFERS).
  * Exits 1 when a target is missed or a route is not there.
+ *
+ * `npm run bench -- temporal …` runs the other suite instead: a case action against bare Temporal
+ * (bench/temporal/run.ts).
  */
 import { createTokenVerifier, DEFAULT_AUDIENCE, generateSigningKey, LOCAL_ISSUER, localKeys, signToken } from '../src/access';
 import http from 'node:http';

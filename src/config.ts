@@ -20,7 +20,7 @@ const hostPort = z
   .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port, e.g. temporal:7233');
 
 /** Case workflows kept in a worker's cache unless WORKER_MAX_CACHED_WORKFLOWS says otherwise. */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 
 /** One entry per variable; the keys are the variable names (docker-compose.yml is checked against them). */
 const envSchema = z.object({
