@@ -202,37 +202,60 @@ function barePath(client: Client, kind: 'bare' | 'floor'): Path {
 interface LatencyResult {
   open: Record<string, TimingSummary>;
   act: Record<string, TimingSummary>;
+  /** Calls that failed (left out of the timings), by path. */
+  failed: Record<string, number>;
+}
+
+/** Failed calls are counted and shown, not timed; past 5 % of a part's calls the bench stops. */
+function tolerate(failed: Record<string, number>, name: string, error: unknown, calls: number): void {
+  failed[name] = (failed[name] ?? 0) + 1;
+  const total = Object.values(failed).reduce((sum, n) => sum + n, 0);
+  print(`  ${name}: a call failed (${error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : String(error)})`);
+  if (total > Math.max(3, calls * 0.05)) throw new TemporalBenchFailure(`${total} calls failed; stopping`);
 }
 
 /** One round: each path opens once and acts once on what it opened; the order rotates per round. */
 async function latency(paths: Path[], rounds: number, runId: string): Promise<LatencyResult> {
   const open: Record<string, number[]> = {};
   const act: Record<string, number[]> = {};
+  const failed: Record<string, number> = {};
+  const calls = rounds * paths.length * 2;
   const warmup = Math.min(10, Math.max(2, Math.floor(rounds / 10)));
   for (let round = -warmup; round < rounds; round += 1) {
     const order = paths.map((_, i) => paths[(i + Math.abs(round)) % paths.length] as Path);
     const opened = new Map<Path, string>();
     for (const p of order) {
       let id = '';
-      const ms = await timed(async () => {
-        id = await p.open(`${runId}-l${round}-${paths.indexOf(p)}`);
-      });
-      opened.set(p, id);
-      if (round >= 0) (open[p.name] ??= []).push(ms);
+      try {
+        const ms = await timed(async () => {
+          id = await p.open(`${runId}-l${round}-${paths.indexOf(p)}`);
+        });
+        opened.set(p, id);
+        if (round >= 0) (open[p.name] ??= []).push(ms);
+      } catch (error) {
+        tolerate(failed, p.name, error, calls);
+      }
     }
     for (const p of order) {
-      const ms = await timed(() => p.act(opened.get(p) ?? '', `${runId}-l${round}-${paths.indexOf(p)}-act`));
-      if (round >= 0) (act[p.name] ??= []).push(ms);
+      const id = opened.get(p);
+      if (id === undefined) continue;
+      try {
+        const ms = await timed(() => p.act(id, `${runId}-l${round}-${paths.indexOf(p)}-act`));
+        if (round >= 0) (act[p.name] ??= []).push(ms);
+      } catch (error) {
+        tolerate(failed, p.name, error, calls);
+      }
     }
   }
   const summarize = (samples: Record<string, number[]>) => Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarizeTimings(v)]));
-  return { open: summarize(open), act: summarize(act) };
+  return { open: summarize(open), act: summarize(act), failed };
 }
 
 interface ThroughputResult {
   users: number;
   path: string;
   operations: number;
+  failed: number;
   seconds: number;
   perSecond: number;
   /** CPU ms per operation: this process (API, client, worker) and the dev server. */
@@ -243,6 +266,7 @@ interface ThroughputResult {
 async function throughput(p: Path, users: number, seconds: number, runId: string, stack: SeedStack): Promise<ThroughputResult> {
   const until = Date.now() + seconds * 1000;
   let operations = 0;
+  const failed: Record<string, number> = {};
   const cpuBefore = process.cpuUsage();
   const devBefore = stack.devServerCpuSeconds();
   const startedAt = process.hrtime.bigint();
@@ -250,9 +274,13 @@ async function throughput(p: Path, users: number, seconds: number, runId: string
     Array.from({ length: users }, async (_, user) => {
       for (let i = 0; Date.now() < until; i += 1) {
         const key = `${runId}-t${users}-${user}-${i}`;
-        const id = await p.open(key);
-        await p.act(id, `${key}-act`);
-        operations += 1;
+        try {
+          const id = await p.open(key);
+          await p.act(id, `${key}-act`);
+          operations += 1;
+        } catch (error) {
+          tolerate(failed, p.name, error, Math.max(operations, 100));
+        }
       }
     }),
   );
@@ -263,6 +291,7 @@ async function throughput(p: Path, users: number, seconds: number, runId: string
     users,
     path: p.name,
     operations,
+    failed: failed[p.name] ?? 0,
     seconds: elapsed,
     perSecond: operations / elapsed,
     benchCpuMsPerOp: (cpu.user + cpu.system) / 1000 / Math.max(operations, 1),
@@ -563,12 +592,13 @@ export async function runTemporalBench(argv: string[]): Promise<void> {
         taskQueue: stack.taskQueue,
         security: { requestsPerMinute: 100_000 },
         health: () => Promise.resolve({ temporal: true, database: true }),
+        logError: (message, error) => print(`  API: ${message}: ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error)}`),
       }),
     );
     const paths = { case: httpPath(server.base, token, today), bare: barePath(stack.client, 'bare'), floor: barePath(stack.client, 'floor') };
 
     print(`1. latency: ${options.rounds} rounds, each path opening once and acting once, interleaved`);
-    const lat = options.only.has('latency') ? await latency([paths.case, paths.bare, paths.floor], options.rounds, runId) : { open: {}, act: {} };
+    const lat = options.only.has('latency') ? await latency([paths.case, paths.bare, paths.floor], options.rounds, runId) : { open: {}, act: {}, failed: {} };
 
     print(`2. throughput: ${options.throughputSeconds} s per path and user count`);
     const thr: ThroughputResult[] = [];
@@ -613,24 +643,25 @@ export async function runTemporalBench(argv: string[]): Promise<void> {
     ] as const) {
       const floor = group[floorName];
       for (const [name, t] of Object.entries(group)) {
-        rows.push([`${what}: ${name}`, String(t.n), formatMs(t.medianMs), formatMs(t.p99Ms), x(ratio(t.medianMs, floor?.medianMs)), x(ratio(t.p99Ms, floor?.p99Ms))]);
+        rows.push([`${what}: ${name}`, String(t.n), String(lat.failed[name] ?? 0), formatMs(t.medianMs), formatMs(t.p99Ms), x(ratio(t.medianMs, floor?.medianMs)), x(ratio(t.p99Ms, floor?.p99Ms))]);
       }
     }
     print();
-    for (const line of tableLines(['latency (interleaved)', 'n', 'median', 'p99', 'median/floor', 'p99/floor'], rows)) print(line);
+    for (const line of tableLines(['latency (interleaved)', 'n', 'failed', 'median', 'p99', 'median/floor', 'p99/floor'], rows)) print(line);
     print();
     const thrRows = thr.map((t) => {
       const floor = thr.find((f) => f.users === t.users && f.path === floorName);
       return [
         `${t.users} users: ${t.path}`,
         String(t.operations),
+        String(t.failed),
         `${t.perSecond.toFixed(1)}/s`,
         `${((t.perSecond / (floor?.perSecond ?? Number.NaN)) * 100).toFixed(0)} %`,
         `${t.benchCpuMsPerOp.toFixed(1)} ms`,
         t.devServerCpuMsPerOp === undefined ? '-' : `${t.devServerCpuMsPerOp.toFixed(1)} ms`,
       ];
     });
-    for (const line of tableLines(['throughput (open + act)', 'ops', 'rate', 'of floor', 'CPU/op bench', 'CPU/op server'], thrRows)) print(line);
+    for (const line of tableLines(['throughput (open + act)', 'ops', 'failed', 'rate', 'of floor', 'CPU/op bench', 'CPU/op server'], thrRows)) print(line);
     print();
     const memRows = mem.map((m) => [
       `${m.kind}${m.debugMode ? ' (workflows on main thread)' : ''}`,
