@@ -270,7 +270,7 @@ async function throughput(p: Path, users: number, seconds: number, runId: string
   const cpuBefore = process.cpuUsage();
   const devBefore = stack.devServerCpuSeconds();
   const startedAt = process.hrtime.bigint();
-  await Promise.all(
+  await Promise.allSettled(
     Array.from({ length: users }, async (_, user) => {
       for (let i = 0; Date.now() < until; i += 1) {
         const key = `${runId}-t${users}-${user}-${i}`;
@@ -279,7 +279,9 @@ async function throughput(p: Path, users: number, seconds: number, runId: string
           await p.act(id, `${key}-act`);
           operations += 1;
         } catch (error) {
-          tolerate(failed, p.name, error, Math.max(operations, 100));
+          // A saturated service answering 503 is a result here, not a reason to stop: counted.
+          failed[p.name] = (failed[p.name] ?? 0) + 1;
+          if ((failed[p.name] ?? 0) <= 3) print(`  ${p.name}: a call failed (${error instanceof Error ? error.message.slice(0, 200) : String(error)})`);
         }
       }
     }),
@@ -580,6 +582,7 @@ export async function runTemporalBench(argv: string[]): Promise<void> {
     });
     bareRunning = bareWorker.run();
 
+    let apiErrors = 0;
     const signingKey = await generateSigningKey('bench');
     const tokens = createTokenVerifier({ keys: localKeys({ keys: [signingKey.publicJwk] }), issuer: LOCAL_ISSUER, audience: DEFAULT_AUDIENCE });
     const token = await signToken(signingKey, { sub: 'bench-leader', role: 'leader', schools: ['S01'], issuer: LOCAL_ISSUER, audience: DEFAULT_AUDIENCE });
@@ -592,7 +595,10 @@ export async function runTemporalBench(argv: string[]): Promise<void> {
         taskQueue: stack.taskQueue,
         security: { requestsPerMinute: 100_000 },
         health: () => Promise.resolve({ temporal: true, database: true }),
-        logError: (message, error) => print(`  API: ${message}: ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error)}`),
+        logError: (message, error) => {
+          apiErrors += 1;
+          if (apiErrors <= 5) print(`  API: ${message}: ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error)}`);
+        },
       }),
     );
     const paths = { case: httpPath(server.base, token, today), bare: barePath(stack.client, 'bare'), floor: barePath(stack.client, 'floor') };
