@@ -10,6 +10,9 @@
  * HTTP API in process (createApp on port 0, the real routes) and as bare read-model calls — and
  * prints median and p99 against the targets, and the board query's EXPLAIN (ANALYZE, BUFFERS).
  * Exits 1 when a target is missed or a route is not there.
+ *
+ * `npm run bench -- temporal …` runs the other suite instead: a case action against bare Temporal
+ * (bench/temporal/run.ts).
  */
 import { createTokenVerifier, DEFAULT_AUDIENCE, generateSigningKey, LOCAL_ISSUER, localKeys, signToken } from '../src/access';
 import http from 'node:http';
@@ -34,6 +37,7 @@ import { formatMs, type TimingSummary } from '../src/seed/stats';
 import { caseDataConverter } from '../src/temporal/dataConverter';
 import { Keyring } from '../src/temporal/keyring';
 import { getOk, getPage, measure, pageSession, RouteError } from './measure';
+import { runTemporalBench, TemporalBenchFailure } from './temporal/run';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test?options=-c%20search_path%3Dbench';
 const TARGETS = { boardP99Ms: 50, analyticsP99Ms: 300, boardPageP99Ms: 100, analyticsPageP99Ms: 400 };
@@ -418,8 +422,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof BenchFailure) {
+const suite = process.argv[2] === 'temporal' ? runTemporalBench(process.argv.slice(3)) : main();
+suite.catch((error: unknown) => {
+  if (error instanceof BenchFailure || error instanceof TemporalBenchFailure) {
     process.stderr.write(`bench failed: ${error.message}\n`);
   } else {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -19,6 +19,9 @@ const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port, e.g. temporal:7233');
 
+/** Case workflows kept in a worker's cache unless WORKER_MAX_CACHED_WORKFLOWS says otherwise. */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+
 /** One entry per variable; the keys are the variable names (docker-compose.yml is checked against them). */
 const envSchema = z.object({
   PORT: port.default(3000),
@@ -40,6 +43,17 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   /** A workflow bundle made beforehand (`npm run workflows:bundle`); unset: the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /**
+   * Case workflows the worker keeps in memory between their tasks; one past it is evicted and
+   * replays from its history when next touched. Sized for the worker's memory (bench: RSS per
+   * cached case), not the SDK's default, which is sized for the host and passes a container's limit.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number({ error: 'must be a number of workflows' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 (no cache) and 100000')
+    .max(100_000, 'must be between 0 (no cache) and 100000')
+    .default(DEFAULT_MAX_CACHED_WORKFLOWS),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['json', 'text']).optional(),
   /** The mail server notices go out through; unset: mail is off and notices wait in the outbox. */
@@ -172,6 +186,8 @@ export interface AppConfig {
   temporalCliPath: string | undefined;
   /** Absolute; unset: the worker bundles src/workflows with webpack when it starts. */
   workflowBundlePath: string | undefined;
+  /** Workflows the worker keeps cached (WORKER_MAX_CACHED_WORKFLOWS). */
+  maxCachedWorkflows: number;
   logLevel: LogLevel;
   logFormat: 'json' | 'text' | undefined;
   notices: NoticeConfig;
@@ -256,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     temporalUiPort: e.TEMPORAL_UI_PORT,
     temporalCliPath: e.TEMPORAL_CLI_PATH ? path.resolve(e.TEMPORAL_CLI_PATH) : undefined,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? path.resolve(e.WORKFLOW_BUNDLE_PATH) : undefined,
+    maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     thresholds: { dueSoonSchoolDays: e.DUE_SOON_SCHOOL_DAYS, leaderAlertSchoolDays: e.LEADER_ALERT_SCHOOL_DAYS },

@@ -120,6 +120,7 @@ async function main(): Promise<void> {
       namespace: config.temporalNamespace,
       activities: createActivities({ store, db, notices: notices.options }),
       dataConverter,
+      maxCachedWorkflows: config.maxCachedWorkflows,
     });
     const running = worker.run();
     teardown.add('worker', async () => {

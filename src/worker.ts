@@ -39,6 +39,8 @@ export interface CaseWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** `caseDataConverter(keyring)`: payloads and failure messages encrypted, as the clients expect. */
   dataConverter: DataConverter;
+  /** Workflows kept in memory between tasks (config WORKER_MAX_CACHED_WORKFLOWS); unset: the SDK's default. */
+  maxCachedWorkflows?: number;
 }
 
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
@@ -48,6 +50,7 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities: options.activities,
     dataConverter: options.dataConverter,
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }
@@ -121,6 +124,7 @@ async function runWorkerProcess(): Promise<void> {
         namespace: config.temporalNamespace,
         activities: createActivities({ store: createCaseStore(db), db, notices: notices.options }),
         dataConverter,
+        maxCachedWorkflows: config.maxCachedWorkflows,
         // Prebuilt: the worker is up in a second instead of running webpack at every start.
         ...(config.workflowBundlePath !== undefined ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
       });

@@ -7,7 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
 import { createCaseService } from '../api/caseService';
 import { createCalendarSettings } from '../calendar/calendarSettings';
@@ -35,6 +35,8 @@ export interface SeedStackOptions {
   taskQueue?: string;
   /** `caseDataConverter(keyring)`, with the keys of the service that will serve these cases. */
   dataConverter: DataConverter;
+  /** A prebuilt workflow bundle (the bench bundles once for several workers); unset: bundled now. */
+  workflowBundle?: WorkflowBundleOption;
 }
 
 export interface SeedStack {
@@ -146,6 +148,7 @@ export async function startSeedStack(options: SeedStackOptions): Promise<SeedSta
       taskQueue,
       activities: timed(createActivities({ store, db }), activityMs),
       dataConverter: options.dataConverter,
+      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
     });
     const running = worker.run();
     let workerError: unknown;

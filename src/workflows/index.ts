@@ -1,3 +1,4 @@
+import './sandboxZod';
 export { caseWorkflow } from './caseWorkflow';
 export type { CaseWorkflowArgs, CaseWorkflowOptions } from './caseWorkflow';
 export { noticeDispatcherWorkflow, wakeNoticeDispatcherSignal } from './noticeDispatcherWorkflow';

@@ -1,7 +1,7 @@
 /** loadConfig: defaults, and a clear message naming the variable for every bad value. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, DEFAULT_MAX_CACHED_WORKFLOWS, loadConfig } from '../../src/config';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
@@ -49,9 +49,17 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['REQUEST_WAIT_SECONDS', '0'],
     ['REQUEST_WAIT_SECONDS', 'soon'],
+    ['WORKER_MAX_CACHED_WORKFLOWS', '-1'],
+    ['WORKER_MAX_CACHED_WORKFLOWS', 'many'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));
+  });
+
+  it('when WORKER_MAX_CACHED_WORKFLOWS is unset, then the worker keeps the default number of cases cached; when set, that number', () => {
+    expect(loadConfig({}).maxCachedWorkflows).toBe(DEFAULT_MAX_CACHED_WORKFLOWS);
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).maxCachedWorkflows).toBe(250);
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0);
   });
 
   it('when nothing about access is set, then tokens are checked against the local key and CORS is closed', () => {
