@@ -53,6 +53,9 @@ export const ACTION_LABELS: Record<CaseAction, string> = {
   'followUp.record': 'Registrér en opfølgning',
   escalate: 'Eskalér forløbet',
   close: 'Afslut forløbet',
+  'consent.record': 'Registrér forældrenes samtykke',
+  'consent.withdraw': 'Registrér at et samtykke er trukket tilbage',
+  'section49a.record': 'Registrér undtagelsen efter § 49 a',
 };
 
 export const EVENT_LABELS: Record<CaseEventType, string> = {
@@ -69,12 +72,32 @@ export const EVENT_LABELS: Record<CaseEventType, string> = {
   closed: 'Forløbet blev afsluttet',
   deadlines_recomputed: 'Fristerne blev beregnet igen efter skolens kalender',
   tovholder_reassigned: 'Forløbet fik en ny tovholder',
+  consent_recorded: 'Forældrenes samtykke blev registreret',
+  consent_withdrawn: 'Et samtykke blev trukket tilbage',
+  section49a_recorded: 'Undtagelsen efter § 49 a blev registreret',
 };
 
 export const EXTERNAL_RESOURCE_LABELS = {
   ppr: 'PPR',
   sundhedsplejerske: 'Sundhedsplejerske',
   boerne_og_familieafdelingen: 'Børne- og familieafdelingen',
+} as const;
+
+/** Who the parents may consent to share with; "other" is named on the consent itself. */
+export const CONSENT_PARTY_LABELS = {
+  ppr: 'PPR',
+  sundhedsplejerske: 'Sundhedsplejen',
+  boerne_og_familieafdelingen: 'Børn og Familie',
+  bup: 'Børne- og ungdomspsykiatrien (BUP)',
+  other: 'Anden part',
+} as const;
+
+/** What a consent covers: the parts of the handover package. */
+export const CONSENT_SCOPE_LABELS = {
+  concern: 'Bekymringen og baggrunden for eskaleringen',
+  mapping: 'Kortlægningens fund i de tre spor',
+  pupil_voice: 'Elevens egne ord fra elevsamtalen',
+  plan: 'Handleplaner, indsatser og opfølgninger',
 } as const;
 
 export const REVIEW_EFFECT_LABELS = { none: 'Ingen effekt', some: 'Nogen effekt', clear: 'Tydelig effekt' } as const;

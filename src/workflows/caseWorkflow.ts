@@ -79,6 +79,8 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
             at: new Date().toISOString(),
             ...(args.calendar ? { calendar: args.calendar } : {}),
             ...(args.thresholds ? { thresholds: args.thresholds } : {}),
+            // Level 3 asks for consent only in cases opened with this code: older histories replay as they ran.
+            ...(patched('consent-before-level-3') ? { consentBeforeExternal: true } : {}),
           },
         })
       : // A restored actor ignores its input; the snapshot carries the whole case.

@@ -16,7 +16,7 @@ export {
   statusOn,
 } from './deadlines';
 export type { DeadlineThresholds } from './deadlines';
-export { openingProblems, MAX_ESCALATION_LEVEL } from './rules';
+export { openingProblems, MAX_ESCALATION_LEVEL, activeConsents, sharingBasisFor } from './rules';
 export type { CaseCommand, CaseContext, CaseEmitted, CaseEvent, CaseInput } from './types';
 export {
   CASE_ACTIONS,
@@ -26,7 +26,10 @@ export {
   completeStepUpdateInput,
   decideAssessment,
   escalate,
+  recordConsent,
   recordFollowUp,
+  recordSection49a,
   submitPlan,
+  withdrawConsent,
 } from './actions';
-export type { AnyCaseAction, CaseActionDeclaration, CaseActionName, CompleteStepUpdateInput, PathParams } from './actions';
+export type { AnyCaseAction, Caller, CaseActionDeclaration, CaseActionName, CompleteStepUpdateInput, PathParams } from './actions';

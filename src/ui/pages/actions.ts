@@ -306,6 +306,9 @@ const DONE_CODE: Record<CaseAction, string> = {
   'followUp.record': 'opfoelgning',
   escalate: 'eskalering',
   close: 'afslutning',
+  'consent.record': 'samtykke',
+  'consent.withdraw': 'samtykke-tilbagetrukket',
+  'section49a.record': 'paragraf-49a',
 };
 
 export function actionPagesRouter(ui: UiContext): Router {
