@@ -448,3 +448,9 @@ export const listCasesQuery = z
   .object({ schoolId: schoolId.optional(), phase: phase.optional(), tovholder: tovholder.optional() })
   .strict();
 export type ListCasesQuery = z.infer<typeof listCasesQuery>;
+
+/** The notes written when the mapping's tracks were marked done: free text, read only for the handover package. */
+export const mappingNotes = z
+  .object({ class_community: z.string().optional(), pupil_conversation: z.string().optional(), parent_conversation: z.string().optional() })
+  .meta({ id: 'MappingNotes' });
+export type MappingNotes = z.infer<typeof mappingNotes>;

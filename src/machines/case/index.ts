@@ -2,7 +2,7 @@ export { caseMachine, initialCaseContext, followUpStepId, STEP_TITLES, DIRECTLY_
 export type { CaseMachine } from './caseMachine';
 export { checkCommand } from './commands';
 export type { CaseSnapshot, CommandCheck } from './commands';
-export { toCaseView } from './view';
+export { mappingNotesOf, toCaseView } from './view';
 export { availableActions } from './available';
 export {
   DEFAULT_THRESHOLDS,
