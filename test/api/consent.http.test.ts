@@ -92,7 +92,7 @@ describe('the handover package over HTTP', () => {
     expect(pdf.text.startsWith('%PDF-')).toBe(true);
   }, 60_000);
 
-  it('when no PDF engine is installed, then the renderer refuses with "unavailable", which the API answers as 503', async () => {
+  it('when no PDF engine is installed, then the renderer refuses with "unavailable" (the one error path answers 503) instead of failing the service', async () => {
     const failure = await chromiumPdfRenderer('/nonexistent/chromium').render('<p>x</p>').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DomainFailure);
     expect((failure as DomainFailure).error).toMatchObject({ code: 'unavailable' });
