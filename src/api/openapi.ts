@@ -69,7 +69,11 @@ function caseLinks(): Record<string, unknown> {
   const actions = Object.fromEntries(
     CASE_ACTIONS.map((declared) => {
       const path = `/api/cases/{caseId}/${declared.http.path.replace(/:(\w+)/g, '{$1}')}`;
-      const extra: Record<string, string> = declared.http.path.includes(':stepId') ? { stepId: '$response.body#/steps/0/stepId' } : {};
+      const extra: Record<string, string> = declared.http.path.includes(':stepId')
+        ? { stepId: '$response.body#/steps/0/stepId' }
+        : declared.http.path.includes(':consentId')
+          ? { consentId: '$response.body#/consents/0/consentId' }
+          : {};
       return [`Action_${declared.name}`, byId(path, 'post', declared.http.summary, extra)];
     }),
   );
@@ -77,6 +81,8 @@ function caseLinks(): Record<string, unknown> {
     GetCase: byId('/api/cases/{caseId}', 'get', 'The case in full'),
     GetTimeline: byId('/api/cases/{caseId}/timeline', 'get', 'Its phases and events'),
     GetDrafts: byId('/api/cases/{caseId}/drafts', 'get', 'Its letter drafts'),
+    GetHandover: byId('/api/cases/{caseId}/handover', 'get', 'Its handover package (once escalated)'),
+    GetHandoverPdf: byId('/api/cases/{caseId}/handover/pdf', 'get', 'Its handover package as PDF'),
     ...actions,
     RecomputeDeadlines: byId('/api/cases/{caseId}/deadlines/recompute', 'post', 'Move its deadlines onto the current calendar'),
   };
