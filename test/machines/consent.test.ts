@@ -4,7 +4,7 @@
  * without one of them or a stated reason. Also the escalation's own effective date (item 4).
  */
 import { describe, expect, it } from 'vitest';
-import type { CaseCommand, CaseSnapshot } from '../../src/machines/case';
+import { availableActions, type CaseCommand, type CaseSnapshot } from '../../src/machines/case';
 import { accept, at, complete, open, paths, refuse, reviewsOf, threeTrackPlan, WED_OPENED } from './support';
 
 const OPENED = '2026-09-07';
@@ -150,6 +150,18 @@ describe('recording consents and the §49a exception', () => {
     expect(error.code).toBe('rule_violated');
     expect(paths(error)).toEqual(['section49a']);
     expect(error.detail).toMatch(/at most once per case/);
+  });
+});
+
+describe('what the case page offers', () => {
+  it('when a consent is in force, then withdrawing is offered; once §49a is recorded, it is no longer offered', () => {
+    let { snapshot } = open(OPENED);
+    expect(availableActions(snapshot).actions).not.toContain('consent.withdraw');
+    expect(availableActions(snapshot).actions).toContain('section49a.record');
+    snapshot = accept(snapshot, consentTo('ppr', '2026-09-10')).snapshot;
+    snapshot = accept(snapshot, section49a('2026-09-11')).snapshot;
+    expect(availableActions(snapshot).actions).toContain('consent.withdraw');
+    expect(availableActions(snapshot).actions).not.toContain('section49a.record');
   });
 });
 
