@@ -223,7 +223,7 @@ async function main(): Promise<number> {
         if (action.alsoStep) accepted.push({ caseId, label: action.label, event: 'step_done', stepId: action.alsoStep });
         if (flags.sabotage && index === 0 && action.label === 'escalate 2') {
           // The mistake the check is there to catch: the same action again under a new key (level 3 names its resources).
-          await send('POST', `/api/cases/${caseId}/${action.url}`, { reason: 'Ingen bedring', externalResources: ['ppr'] }, `crash-sabotage-${randomUUID()}`);
+          await send('POST', `/api/cases/${caseId}/${action.url}`, { reason: 'Ingen bedring', externalResources: ['ppr'], withoutConsentReason: 'Forældrene giver samtykke på mødet' }, `crash-sabotage-${randomUUID()}`);
         }
       }
     }

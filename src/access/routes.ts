@@ -39,6 +39,8 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
   { method: 'GET', path: '/api/cases/:caseId', capability: 'read_case', scope: 'case', showsCases: true },
   { method: 'GET', path: '/api/cases/:caseId/timeline', capability: 'read_case', scope: 'case', showsCases: true },
   { method: 'GET', path: '/api/cases/:caseId/drafts', capability: 'read_case', scope: 'case', showsCases: true },
+  { method: 'GET', path: '/api/cases/:caseId/handover', capability: 'read_case', scope: 'case', showsCases: true },
+  { method: 'GET', path: '/api/cases/:caseId/handover/pdf', capability: 'read_case', scope: 'case', showsCases: true },
   // Each declared case action with the capability it declares.
   ...CASE_ACTIONS.map((action): ProtectedRoute => ({
     method: 'POST',

@@ -36,6 +36,9 @@ import { unavailableDependency } from '../unavailable';
 import { readModelRouter } from './readModelRoutes';
 import { selfAssessmentRouter } from '../selfAssessment/routes';
 import { createUi, type UiOptions } from '../ui';
+import { createRenderer } from '../ui/render';
+import { handoverRouter } from '../handover/routes';
+import { chromiumPdfRenderer, type PdfRenderer } from '../handover/pdf';
 
 export interface AppDeps {
   client: Client;
@@ -60,6 +63,8 @@ export interface AppDeps {
   letterTemplates?: LetterTemplates;
   /** Where errors the user cannot act on are reported (never with request bodies). */
   logError?: (message: string, error: unknown) => void;
+  /** Prints the handover package as PDF; default Chromium at CHROMIUM_PATH (the route answers 503 without it). */
+  pdf?: PdfRenderer;
   /** The web UI and how people sign in to it; left out, the app serves the API alone. */
   ui?: UiOptions;
 }
@@ -131,7 +136,8 @@ export function createApp(deps: AppDeps): Express {
   });
 
   // The pages: their own paths only, before the API docs (whose /docs would take /docs/forloebspakke).
-  const ui = deps.ui !== undefined ? createUi({ ...deps.ui, db, now, ...(deps.logError ? { logError: deps.logError } : {}) }) : undefined;
+  const pdf = deps.pdf ?? chromiumPdfRenderer();
+  const ui = deps.ui !== undefined ? createUi({ ...deps.ui, db, now, pdf, ...(deps.logError ? { logError: deps.logError } : {}) }) : undefined;
   if (ui !== undefined) app.use(ui.handler);
 
   const openApiDocument = buildOpenApiDocument();
@@ -201,6 +207,7 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.thresholds !== undefined ? { thresholds: deps.thresholds } : {}),
     }),
   );
+  app.use('/api/cases', handoverRouter({ service, pdf, render: createRenderer(), today: () => danishDateOf(now()) }));
   app.use('/api/cases', casesRouter(service));
   app.use('/api/calendar', calendarRouter({ settings: calendarSettings, now }));
   app.use('/api/resource-team', resourceTeamRouter({ team: createResourceTeam(db), now }));

@@ -18,10 +18,11 @@ import { openingProblems, type DeadlineThresholds } from '../machines';
 import { TASK_QUEUE, workflowIdForCase } from '../temporal/names';
 import type { CaseWorkflowOptions } from '../workflows';
 import { caseWorkflow } from '../workflows';
-import { recomputeDeadlinesUpdate, recordedViewUpdate } from '../workflows/definitions';
+import { mappingNotesQuery, recomputeDeadlinesUpdate, recordedViewUpdate } from '../workflows/definitions';
 import { WEEKDAYS_ONLY, type SchoolCalendar } from '../domain/calendar';
 import type { UpdateDefinition } from '@temporalio/common';
 import { DomainFailure } from '../domain/errors';
+import { buildHandoverPackage, type HandoverPackage, type HandoverReceiver } from '../handover/package';
 
 export interface CaseServiceDeps {
   client: Client;
@@ -150,6 +151,19 @@ export function createCaseService(deps: CaseServiceDeps) {
 
     async listCases(query: ListCasesQuery): Promise<CaseSummary[]> {
       return store.listCases(query);
+    },
+
+    /**
+     * The handover package for one receiver: the view from the read model, the mapping notes from
+     * the case's workflow (they are kept nowhere else), filtered by what the consent covers.
+     */
+    async handoverPackage(caseId: string, receiver: HandoverReceiver): Promise<HandoverPackage> {
+      const stored = await store.getCase(caseId);
+      if (stored === null) throw notFound();
+      const notes = await bounded(() => client.workflow.getHandle(workflowIdForCase(caseId)).query(mappingNotesQuery));
+      const built = buildHandoverPackage(stored, notes, receiver);
+      if ('code' in built) throw new DomainFailure(built);
+      return built;
     },
   };
 }

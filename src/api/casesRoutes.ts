@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DomainFailure } from '../domain/errors';
 import { listCasesQuery, openCaseInput } from '../domain/schemas';
 import { parseOrThrow as parse } from '../domain/validation';
+import { principalOf } from '../access';
 import { CASE_ACTIONS, type CaseActionDeclaration } from '../machines';
 import { updateOf } from '../workflows/definitions';
 import type { CaseService } from './caseService';
@@ -61,7 +62,7 @@ export function casesRouter(service: CaseService): Router {
     router.post(`/:caseId/${action.http.path}`, async (req, res) => {
       const caseId = caseIdOf(req);
       const body = parse(action.http.body, req.body ?? {});
-      const input = action.http.toInput(body, req.params);
+      const input = action.http.toInput(body, req.params, { sub: principalOf(res).sub });
       const key = idempotencyKeyOf(req, action.http.idempotencyScope(input));
       res.json(await service.act(caseId, updateOf(action), input, key));
     });

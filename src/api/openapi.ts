@@ -13,6 +13,7 @@ import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
 import { auditQuery } from '../access/auditLog';
 import { queryParameters } from '../domain/openapiParameters';
 import { CASE_ACTIONS } from '../machines';
+import { handoverQuery } from '../handover/package';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
@@ -68,7 +69,11 @@ function caseLinks(): Record<string, unknown> {
   const actions = Object.fromEntries(
     CASE_ACTIONS.map((declared) => {
       const path = `/api/cases/{caseId}/${declared.http.path.replace(/:(\w+)/g, '{$1}')}`;
-      const extra: Record<string, string> = declared.http.path.includes(':stepId') ? { stepId: '$response.body#/steps/0/stepId' } : {};
+      const extra: Record<string, string> = declared.http.path.includes(':stepId')
+        ? { stepId: '$response.body#/steps/0/stepId' }
+        : declared.http.path.includes(':consentId')
+          ? { consentId: '$response.body#/consents/0/consentId' }
+          : {};
       return [`Action_${declared.name}`, byId(path, 'post', declared.http.summary, extra)];
     }),
   );
@@ -76,6 +81,8 @@ function caseLinks(): Record<string, unknown> {
     GetCase: byId('/api/cases/{caseId}', 'get', 'The case in full'),
     GetTimeline: byId('/api/cases/{caseId}/timeline', 'get', 'Its phases and events'),
     GetDrafts: byId('/api/cases/{caseId}/drafts', 'get', 'Its letter drafts'),
+    GetHandover: byId('/api/cases/{caseId}/handover', 'get', 'Its handover package (once escalated)'),
+    GetHandoverPdf: byId('/api/cases/{caseId}/handover/pdf', 'get', 'Its handover package as PDF'),
     ...actions,
     RecomputeDeadlines: byId('/api/cases/{caseId}/deadlines/recompute', 'post', 'Move its deadlines onto the current calendar'),
   };
@@ -140,6 +147,29 @@ function readModelPaths() {
         summary: 'The leader’s monthly review of every case active in the month, as of its last day (or today)',
         parameters: queryParameters(readModelSchemas.monthlyReviewQuery),
         responses: { 200: jsonAnswer('The review', 'MonthlyReview'), 400: badFilter },
+      },
+    },
+    '/api/cases/{caseId}/handover': {
+      get: {
+        summary: 'The handover package for the resource team or, at level 3, an external partner: only what the parents’ consent (or §49a) for that partner covers',
+        parameters: [caseIdParam, ...queryParameters(handoverQuery)],
+        responses: {
+          200: { description: 'The package: concern, mapping findings, the pupil’s own words, plan revisions with reviews, follow-ups, consents and the request, each part present only when covered' },
+          404: problem('No such case'),
+          409: problem('The case was not escalated (to this receiver)'),
+        },
+      },
+    },
+    '/api/cases/{caseId}/handover/pdf': {
+      get: {
+        summary: 'The same package as a PDF printed by Chromium',
+        parameters: [caseIdParam, ...queryParameters(handoverQuery)],
+        responses: {
+          200: { description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+          404: problem('No such case'),
+          409: problem('The case was not escalated (to this receiver)'),
+          503: problem('No PDF engine on this server'),
+        },
       },
     },
     '/api/cases/{caseId}/timeline': {

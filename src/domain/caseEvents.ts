@@ -13,6 +13,17 @@ const level = z.number().int().min(1).max(3);
 export const externalResource = z.enum(['ppr', 'sundhedsplejerske', 'boerne_og_familieafdelingen']);
 export type ExternalResource = z.infer<typeof externalResource>;
 
+/**
+ * Who the parents may consent to share with (seed 001: sharing across sectors needs consent).
+ * Wider than the ladder's external resources: BUP and another named party can be consented to.
+ */
+export const consentParty = z.enum(['ppr', 'sundhedsplejerske', 'boerne_og_familieafdelingen', 'bup', 'other']);
+export type ConsentParty = z.infer<typeof consentParty>;
+
+/** What a consent (or the §49a exception) lets the school share: the handover package's parts. */
+export const consentScope = z.enum(['concern', 'mapping', 'pupil_voice', 'plan']);
+export type ConsentScope = z.infer<typeof consentScope>;
+
 export const assessmentDecision = z.enum(['action_plan', 'close']);
 export const followUpOutcome = z.enum(['continue', 'revise_plan', 'escalate', 'propose_closure']);
 export const concernSource = z.enum(['parents', 'staff', 'pupil', 'absence_data']);
@@ -42,6 +53,17 @@ export const CASE_EVENT_DETAILS = {
   }),
   /** The leader gave the case another tovholder; the reason is free text, never put in a notice. */
   tovholder_reassigned: z.object({ from: z.string(), to: z.string(), reason: z.string() }),
+  /** The parents' consent to share with one party; its scope names the parts, no free text. */
+  consent_recorded: z.object({
+    consentId: z.string(),
+    party: consentParty,
+    scope: z.array(consentScope),
+    givenOn: isoDate,
+    recordedBy: z.string(),
+  }),
+  consent_withdrawn: z.object({ consentId: z.string(), party: consentParty, withdrawnOn: isoDate, recordedBy: z.string() }),
+  /** The §49a exception (once per case); its justification is free text, kept out of the event. */
+  section49a_recorded: z.object({ parties: z.array(consentParty), scope: z.array(consentScope), decidedOn: isoDate, recordedBy: z.string() }),
 } as const;
 
 export type CaseEventType = keyof typeof CASE_EVENT_DETAILS;
@@ -61,6 +83,9 @@ export const caseEventType = z.enum([
   'closed',
   'deadlines_recomputed',
   'tovholder_reassigned',
+  'consent_recorded',
+  'consent_withdrawn',
+  'section49a_recorded',
 ] satisfies CaseEventType[]);
 
 /** The fields every entry has besides its kind and detail. */
@@ -98,6 +123,9 @@ export const historyEntry = z
     entry('closed'),
     entry('deadlines_recomputed'),
     entry('tovholder_reassigned'),
+    entry('consent_recorded'),
+    entry('consent_withdrawn'),
+    entry('section49a_recorded'),
   ])
   .meta({ id: 'HistoryEntry' });
 export type HistoryEntry = z.infer<typeof historyEntry>;
@@ -129,6 +157,9 @@ export const timelineEvent = z
     timelineEntry('closed'),
     timelineEntry('deadlines_recomputed'),
     timelineEntry('tovholder_reassigned'),
+    timelineEntry('consent_recorded'),
+    timelineEntry('consent_withdrawn'),
+    timelineEntry('section49a_recorded'),
   ])
   .meta({ id: 'TimelineEvent' });
 export type TimelineEvent = z.infer<typeof timelineEvent>;

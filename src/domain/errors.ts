@@ -17,6 +17,8 @@ export type DomainError =
   | { code: 'invalid_input'; detail: string; errors: FieldProblem[] }
   | { code: 'case_not_found'; detail: string }
   | { code: 'step_not_found'; detail: string }
+  /** A consent the case does not have (withdrawing one). */
+  | { code: 'consent_not_found'; detail: string }
   /** A self-assessment round (or a participant of it) that does not exist. */
   | { code: 'round_not_found'; detail: string }
   | { code: 'draft_not_found'; detail: string }
@@ -48,6 +50,7 @@ const CODES: Record<DomainErrorCode, true> = {
   invalid_input: true,
   case_not_found: true,
   step_not_found: true,
+  consent_not_found: true,
   round_not_found: true,
   draft_not_found: true,
   letter_kind_not_found: true,

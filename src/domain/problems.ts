@@ -25,6 +25,8 @@ export function problemOf(error: DomainError): Problem {
       return { type: `${PROBLEM_BASE}case-not-found`, title: 'Case not found', status: 404, detail };
     case 'step_not_found':
       return { type: `${PROBLEM_BASE}step-not-found`, title: 'Step not found', status: 404, detail };
+    case 'consent_not_found':
+      return { type: `${PROBLEM_BASE}consent-not-found`, title: 'Consent not found', status: 404, detail };
     case 'round_not_found':
       return { type: `${PROBLEM_BASE}self-assessment-not-found`, title: 'Self-assessment not found', status: 404, detail };
     case 'draft_not_found':

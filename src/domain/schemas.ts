@@ -7,6 +7,8 @@ import {
   assessmentDecision,
   bridgingDecision,
   concernSource,
+  consentParty,
+  consentScope,
   externalResource,
   followUpOutcome,
   historyEntry,
@@ -22,10 +24,14 @@ export {
   bridgingDecision,
   caseEventType,
   concernSource,
+  consentParty,
+  consentScope,
   externalResource,
   followUpOutcome,
   historyEntry,
   type CaseEventType,
+  type ConsentParty,
+  type ConsentScope,
   type ExternalResource,
   type HistoryEntry,
 } from './caseEvents';
@@ -107,6 +113,14 @@ export type CompleteStepInput = z.infer<typeof completeStepInput>;
 const effectiveOn = (what: string) =>
   isoDate.optional().meta({ description: `The date ${what}; today when left out. Not in the future.` });
 
+/** Why the case goes to an external party without consent on file (level 3): free text, kept from notices. */
+const withoutConsentReason = freeText()
+  .trim()
+  .min(1)
+  .max(2000)
+  .optional()
+  .meta({ description: 'At level 3, for a resource with neither consent on file nor the §49a record: why the case goes there anyway' });
+
 export const assessmentInput = z
   .object({
     decision: assessmentDecision,
@@ -159,16 +173,67 @@ export const followUpInput = z
     outcome: followUpOutcome,
     nextFollowUpOn: isoDate.optional().meta({ description: '8 to 12 weeks after heldOn; 8 weeks when left out' }),
     externalResources,
+    withoutConsentReason,
   })
   .strict()
   .meta({ id: 'FollowUpInput' });
 export type FollowUpInput = z.infer<typeof followUpInput>;
 
 export const escalationInput = z
-  .object({ reason: freeText().trim().min(1).max(2000), externalResources })
+  .object({
+    reason: freeText().trim().min(1).max(2000),
+    externalResources,
+    escalatedOn: effectiveOn('the escalation was decided'),
+    withoutConsentReason,
+    request: freeText()
+      .trim()
+      .min(1)
+      .max(2000)
+      .optional()
+      .meta({ description: 'What the receiver (the resource team, at level 3 the external partner) is asked to do; shown in the handover package' }),
+  })
   .strict()
   .meta({ id: 'EscalationInput' });
 export type EscalationInput = z.infer<typeof escalationInput>;
+
+const consentScopes = z
+  .array(consentScope)
+  .min(1)
+  .max(consentScope.options.length)
+  .refine((list) => new Set(list).size === list.length, { message: 'names the same part twice' })
+  .meta({ description: 'What may be shared: concern, mapping, pupil_voice (the pupil’s own words), plan (plans and follow-ups)' });
+
+export const consentInput = z
+  .object({
+    party: consentParty,
+    partyName: freeText().trim().min(1).max(120).optional().meta({ description: 'The party’s name when party is "other"' }),
+    givenOn: isoDate.meta({ description: 'The date the parents gave their consent; not in the future' }),
+    scope: consentScopes,
+  })
+  .strict()
+  .meta({ id: 'ConsentInput' });
+export type ConsentInput = z.infer<typeof consentInput>;
+
+export const consentWithdrawalInput = z
+  .object({ withdrawnOn: effectiveOn('the parents withdrew the consent') })
+  .strict()
+  .meta({ id: 'ConsentWithdrawalInput' });
+export type ConsentWithdrawalInput = z.infer<typeof consentWithdrawalInput>;
+
+export const section49aInput = z
+  .object({
+    parties: z
+      .array(consentParty.exclude(['other']))
+      .min(1)
+      .max(4)
+      .refine((list) => new Set(list).size === list.length, { message: 'names the same party twice' }),
+    scope: consentScopes,
+    justification: freeText().trim().min(1).max(4000),
+    decidedOn: effectiveOn('the exception was decided'),
+  })
+  .strict()
+  .meta({ id: 'Section49aInput' });
+export type Section49aInput = z.infer<typeof section49aInput>;
 
 export const criteria = z
   .object({
@@ -258,6 +323,8 @@ export const escalation = z
     on: isoDate,
     via: z.enum(['escalation', 'follow_up']),
     externalResources: z.array(externalResource).optional(),
+    withoutConsentReason: z.string().optional(),
+    request: z.string().optional(),
   })
   .meta({ id: 'Escalation' });
 export type Escalation = z.infer<typeof escalation>;
@@ -276,9 +343,45 @@ export const closure = closureInput
   .meta({ id: 'Closure' });
 export type Closure = z.infer<typeof closure>;
 
+export const consent = z
+  .object({
+    consentId: z.string(),
+    party: consentParty,
+    partyName: z.string().optional(),
+    givenOn: isoDate,
+    scope: z.array(consentScope),
+    recordedBy: z.string(),
+    recordedOn: isoDate,
+    withdrawnOn: isoDate.optional(),
+    withdrawalRecordedBy: z.string().optional(),
+  })
+  .meta({ id: 'Consent' });
+export type Consent = z.infer<typeof consent>;
+
+export const section49a = z
+  .object({
+    parties: z.array(consentParty),
+    scope: z.array(consentScope),
+    justification: z.string(),
+    decidedOn: isoDate,
+    recordedBy: z.string(),
+  })
+  .meta({ id: 'Section49a' });
+export type Section49a = z.infer<typeof section49a>;
+
 
 /** The actions the web UI offers the tovholder, by the machine's own event names (a subset of the declared ones). */
-export const caseAction = z.enum(['step.complete', 'assessment.decide', 'plan.submit', 'followUp.record', 'escalate', 'close']);
+export const caseAction = z.enum([
+  'step.complete',
+  'assessment.decide',
+  'plan.submit',
+  'followUp.record',
+  'escalate',
+  'close',
+  'consent.record',
+  'consent.withdraw',
+  'section49a.record',
+]);
 export type CaseAction = z.infer<typeof caseAction>;
 
 export const availableActionsView = z
@@ -314,6 +417,8 @@ export const caseView = z
     escalationLevel: z.number().int().min(0).max(3),
     escalations: z.array(escalation),
     closure: closure.optional(),
+    consents: z.array(consent).optional().meta({ description: 'The parents’ consents, withdrawn ones included; absent on cases recorded before consents existed' }),
+    section49a: section49a.optional(),
     history: z.array(historyEntry),
     asOf: isoDate.meta({ description: 'The school date the step statuses were last computed for' }),
     available: availableActionsView.optional(),
@@ -343,3 +448,9 @@ export const listCasesQuery = z
   .object({ schoolId: schoolId.optional(), phase: phase.optional(), tovholder: tovholder.optional() })
   .strict();
 export type ListCasesQuery = z.infer<typeof listCasesQuery>;
+
+/** The notes written when the mapping's tracks were marked done: free text, read only for the handover package. */
+export const mappingNotes = z
+  .object({ class_community: z.string().optional(), pupil_conversation: z.string().optional(), parent_conversation: z.string().optional() })
+  .meta({ id: 'MappingNotes' });
+export type MappingNotes = z.infer<typeof mappingNotes>;

@@ -167,6 +167,9 @@ export async function runScripts(service: SeedService, scripts: readonly CaseScr
   return result;
 }
 
+/** Seeded cases record no consents; level 3 states why it goes without (the rule in rules.ts). */
+const SEED_CONSENT_NOTE = 'Forældrene giver samtykke på mødet med de eksterne parter';
+
 /** One action's request, ready to send: the declared action's update with its input. */
 interface Request {
   send(service: SeedService, caseId: string, key: string): Promise<CaseView>;
@@ -205,10 +208,13 @@ export function toRequest(action: SeedAction, refs: ReadonlyMap<string, string>)
         reviews: action.reviews.map((review) => ({ measureId: idOf(review.ref), done: review.done, effect: review.effect, action: review.action })),
         outcome: action.outcome,
         nextFollowUpOn: action.nextFollowUpOn,
-        ...(action.externalResources ? { externalResources: action.externalResources } : {}),
+        ...(action.externalResources ? { externalResources: action.externalResources, withoutConsentReason: SEED_CONSENT_NOTE } : {}),
       });
     case 'escalate':
-      return request(escalate, { reason: action.reason, ...(action.externalResources ? { externalResources: action.externalResources } : {}) });
+      return request(escalate, {
+        reason: action.reason,
+        ...(action.externalResources ? { externalResources: action.externalResources, withoutConsentReason: SEED_CONSENT_NOTE } : {}),
+      });
     case 'close':
       return request(close, {
         criteria: action.criteria,

@@ -3,7 +3,7 @@
  * into Danish next to the field they concern. Code and the API stay English; this is the one
  * place where the two meet.
  */
-import type { CaseAction, CaseEventType, MeasureTrack, Phase, StepStatus } from '../domain/schemas';
+import { consentParty, type CaseAction, type CaseEventType, type MeasureTrack, type Phase, type StepStatus } from '../domain/schemas';
 
 export const PHASE_LABELS: Record<Phase, string> = {
   mapping: 'Kortlægning',
@@ -53,6 +53,9 @@ export const ACTION_LABELS: Record<CaseAction, string> = {
   'followUp.record': 'Registrér en opfølgning',
   escalate: 'Eskalér forløbet',
   close: 'Afslut forløbet',
+  'consent.record': 'Registrér forældrenes samtykke',
+  'consent.withdraw': 'Registrér at et samtykke er trukket tilbage',
+  'section49a.record': 'Registrér undtagelsen efter § 49 a',
 };
 
 export const EVENT_LABELS: Record<CaseEventType, string> = {
@@ -69,12 +72,40 @@ export const EVENT_LABELS: Record<CaseEventType, string> = {
   closed: 'Forløbet blev afsluttet',
   deadlines_recomputed: 'Fristerne blev beregnet igen efter skolens kalender',
   tovholder_reassigned: 'Forløbet fik en ny tovholder',
+  consent_recorded: 'Forældrenes samtykke blev registreret',
+  consent_withdrawn: 'Et samtykke blev trukket tilbage',
+  section49a_recorded: 'Undtagelsen efter § 49 a blev registreret',
 };
 
 export const EXTERNAL_RESOURCE_LABELS = {
   ppr: 'PPR',
   sundhedsplejerske: 'Sundhedsplejerske',
   boerne_og_familieafdelingen: 'Børne- og familieafdelingen',
+} as const;
+
+/** Who the parents may consent to share with; "other" is named on the consent itself. */
+export const CONSENT_PARTY_LABELS = {
+  ppr: 'PPR',
+  sundhedsplejerske: 'Sundhedsplejen',
+  boerne_og_familieafdelingen: 'Børn og Familie',
+  bup: 'Børne- og ungdomspsykiatrien (BUP)',
+  other: 'Anden part',
+} as const;
+
+/** What a consent covers: the parts of the handover package. */
+export const CONSENT_SCOPE_LABELS = {
+  concern: 'Bekymringen og baggrunden for eskaleringen',
+  mapping: 'Kortlægningens fund i de tre spor',
+  pupil_voice: 'Elevens egne ord fra elevsamtalen',
+  plan: 'Handleplaner, indsatser og opfølgninger',
+} as const;
+
+/** On what basis the package goes to its receiver. */
+export const SHARING_BASIS_LABELS = {
+  internal: 'Skolens eget ressourceteam',
+  consent: 'Forældrenes samtykke',
+  section49a: 'Undtagelsen efter § 49 a',
+  without_consent: 'Intet samtykke: kun anmodningen sendes',
 } as const;
 
 export const REVIEW_EFFECT_LABELS = { none: 'Ingen effekt', some: 'Nogen effekt', clear: 'Tydelig effekt' } as const;
@@ -183,6 +214,23 @@ const MESSAGE_RULES: readonly [RegExp, (match: RegExpExecArray) => string][] = [
   [/is not one of your schools/, () => 'Er ikke en af dine skoler'],
   [/a tovholder opens only cases they coordinate themselves/, () => 'En tovholder kan kun oprette forløb, vedkommende selv er tovholder for'],
   [/names the same resource twice/, () => 'Den samme ressource er valgt to gange'],
+  // Consent and §49a (issue 16).
+  [
+    /no consent from the parents on file for ([a-z_, ]+?)(?: \(the consent for ([a-z_, ]+) was withdrawn\))?:/,
+    (m) =>
+      `Der er ikke registreret samtykke fra forældrene til ${partyList(m[1] ?? '')}${m[2] ? ` (samtykket til ${partyList(m[2])} er trukket tilbage)` : ''}. Registrér samtykket eller undtagelsen efter § 49 a, eller skriv hvorfor forløbet eskaleres uden samtykke`,
+  ],
+  [/a reason for going without consent is given only when external resources/, () => 'Begrundelsen for at gå uden om samtykke skrives kun, når eksterne ressourcer inddrages'],
+  [/name the party when the consent is for "other"/, () => 'Skriv navnet på den anden part'],
+  [/a name is given only for a party of kind "other"/, () => 'Navnet skrives kun, når samtykket gælder en anden part'],
+  [/names no consent of this case/, () => 'Samtykket findes ikke i forløbet'],
+  [/the consent was already withdrawn on (\S+)/, (m) => `Samtykket blev allerede trukket tilbage ${danishDate(m[1])}`],
+  [/a consent cannot be withdrawn before it was given/, () => 'Et samtykke kan ikke trækkes tilbage, før det blev givet'],
+  [
+    /the §49a exception is used at most once per case; it was recorded for this case on (\S+)/,
+    (m) => `Undtagelsen efter § 49 a kan kun bruges én gang i et forløb; den blev registreret ${danishDate(m[1])}`,
+  ],
+  [/names the same (part|party) twice/, () => 'Det samme er valgt to gange'],
   // The self-assessment's rules.
   [/must be a whole number from 1 to 5/, () => 'Vælg en vurdering fra 1 til 5'],
   [/is not a principle of the self-assessment/, () => 'Princippet findes ikke i selvevalueringen'],
@@ -191,6 +239,16 @@ const MESSAGE_RULES: readonly [RegExp, (match: RegExpExecArray) => string][] = [
   [/cannot be before the round was held/, () => 'Datoen kan ikke ligge før mødet'],
   [/at most \d+ priorities/, () => 'Højst tre prioriteter'],
 ];
+
+function partyList(list: string): string {
+  return list
+    .split(/,\s*/)
+    .map((party) => {
+      const known = consentParty.safeParse(party);
+      return known.success ? CONSENT_PARTY_LABELS[known.data] : party;
+    })
+    .join(', ');
+}
 
 function translateList(list: string): string {
   return list.replace(/(pupil_parents|community|teaching)(?: \([^)]*\))?/g, (_whole, word: string) => TRACK_WORDS[word] ?? word);

@@ -6,6 +6,8 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import type { Database } from '../db/types';
 import { errorPage, forgetSignIn, loadSession, page, requireSignIn, signedInOrUndefined, startPageFor, uiErrorHandler, verifyForm, type UiContext } from './context';
 import { actionPagesRouter } from './pages/actions';
+import { handoverPagesRouter } from './pages/handover';
+import type { PdfRenderer } from '../handover/pdf';
 import { casePageRouter } from './pages/casePage';
 import { analyticsRouter } from './pages/analytics';
 import { myCasesRouter } from './pages/myCases';
@@ -31,6 +33,8 @@ export interface UiOptions {
 
 export interface UiDeps extends UiOptions {
   readonly db: Database;
+  /** Prints the handover package; without an engine its PDF link answers 503. */
+  readonly pdf: PdfRenderer;
   readonly now: () => Date;
   readonly logError?: (message: string, error: unknown) => void;
 }
@@ -142,6 +146,7 @@ function uiRouter(deps: UiDeps): { router: Router; context: UiContext } {
   router.use(selfAssessmentPagesRouter(ui));
   router.use(casePageRouter(ui));
   router.use(actionPagesRouter(ui));
+  router.use(handoverPagesRouter(ui, deps.pdf));
   router.use(overviewRouter(ui));
   router.use(analyticsRouter(ui));
   router.use(settingsRouter(ui));

@@ -27,12 +27,13 @@ import {
   checkCommand,
   nextStatusChangeOn,
   toCaseView,
+  mappingNotesOf,
   availableActions,
   CASE_ACTIONS,
   type CaseCommand,
   type DeadlineThresholds,
 } from '../machines';
-import { caseViewQuery, recomputeDeadlinesInput, recomputeDeadlinesUpdate, recordedViewUpdate, updateOf } from './definitions';
+import { caseViewQuery, mappingNotesQuery, recomputeDeadlinesInput, recomputeDeadlinesUpdate, recordedViewUpdate, updateOf } from './definitions';
 
 export interface CaseWorkflowOptions {
   /** Continue-as-new once a run's history has this many events (Temporal also suggests it). */
@@ -79,6 +80,8 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
             at: new Date().toISOString(),
             ...(args.calendar ? { calendar: args.calendar } : {}),
             ...(args.thresholds ? { thresholds: args.thresholds } : {}),
+            // Level 3 asks for consent only in cases opened with this code: older histories replay as they ran.
+            ...(patched('consent-before-level-3') ? { consentBeforeExternal: true } : {}),
           },
         })
       : // A restored actor ignores its input; the snapshot carries the whole case.
@@ -168,6 +171,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
     return view();
   });
   setHandler(caseViewQuery, view);
+  setHandler(mappingNotesQuery, () => mappingNotesOf(actor.getSnapshot().context));
 
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested ||

@@ -5,7 +5,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { schoolCalendar, type CaseView } from '../domain/schemas';
+import { schoolCalendar, type CaseView, type MappingNotes } from '../domain/schemas';
 import {
   close,
   completeStep,
@@ -24,6 +24,8 @@ export function updateOf<I>(action: Pick<CaseActionDeclaration<string, I, unknow
 }
 
 export const caseViewQuery = defineQuery<CaseView>('caseView');
+/** The mapping tracks' notes, for the handover package; like every payload, encrypted by the codec. */
+export const mappingNotesQuery = defineQuery<MappingNotes>('mappingNotes');
 
 // The declared actions' updates by the names tests and callers have always used.
 export const completeStepUpdate = updateOf(completeStep);

@@ -242,7 +242,7 @@ describe('422: a domain rule broken', () => {
   it('when a case at level 3 is escalated again, then it answers 422 and the case stays at level 3', async () => {
     const opened = await openCase(api);
     for (let level = 1; level <= 3; level += 1) {
-      const resources = level === 3 ? { externalResources: ['ppr'] } : {};
+      const resources = level === 3 ? { externalResources: ['ppr'], withoutConsentReason: 'Forældrene giver samtykke på mødet' } : {};
       expect(expectCase(await api.escalate(opened.caseId, { reason: `Niveau ${level}`, ...resources })).escalationLevel).toBe(level);
     }
     const answer = await refusedWithoutChange(opened.caseId, () => api.escalate(opened.caseId, { reason: 'Niveau 4' }));

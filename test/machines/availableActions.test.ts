@@ -10,7 +10,7 @@ describe('available actions', () => {
   it('when a case is just opened, then only its three mapping tracks can be marked done, and it can be escalated', () => {
     const { snapshot } = open(WED_OPENED);
     expect(availableActions(snapshot)).toEqual({
-      actions: ['step.complete', 'escalate'],
+      actions: ['step.complete', 'escalate', 'consent.record', 'section49a.record'],
       steps: ['class_community', 'pupil_conversation', 'parent_conversation'],
     });
   });
@@ -21,19 +21,19 @@ describe('available actions', () => {
   });
 
   it('when the mapping is done, then the assessment is offered and no step is', () => {
-    expect(availableActions(mappingDone())).toEqual({ actions: ['assessment.decide', 'escalate'], steps: [] });
+    expect(availableActions(mappingDone())).toEqual({ actions: ['assessment.decide', 'escalate', 'consent.record', 'section49a.record'], steps: [] });
   });
 
   it('when the case waits for its plan, then the plan and escalation are offered', () => {
-    expect(availableActions(inActionPlan()).actions).toEqual(['plan.submit', 'escalate']);
+    expect(availableActions(inActionPlan()).actions).toEqual(['plan.submit', 'escalate', 'consent.record', 'section49a.record']);
   });
 
   it('when the case is in follow-up, then a plan revision, a follow-up, escalation and closure are offered', () => {
-    expect(availableActions(inFollowUp()).actions).toEqual(['plan.submit', 'followUp.record', 'escalate', 'close']);
+    expect(availableActions(inFollowUp()).actions).toEqual(['plan.submit', 'followUp.record', 'escalate', 'close', 'consent.record', 'section49a.record']);
   });
 
   it('when the assessment decided to close, then closing is offered (and escalation, as anywhere in mapping)', () => {
-    expect(availableActions(awaitingClosure()).actions).toEqual(['escalate', 'close']);
+    expect(availableActions(awaitingClosure()).actions).toEqual(['escalate', 'close', 'consent.record', 'section49a.record']);
   });
 
   it('when the case is at the top of the escalation ladder, then escalation is no longer offered', () => {

@@ -44,7 +44,7 @@ describe('the resource team agenda', () => {
     expectCase(await api.escalate(first.caseId, { reason: 'Ingen effekt af trivselssamtalerne' }));
     const second = await openCase(api, { schoolId });
     for (let level = 1; level <= 3; level += 1) {
-      const resources = level === 3 ? { externalResources: ['ppr', 'sundhedsplejerske'] } : {};
+      const resources = level === 3 ? { externalResources: ['ppr', 'sundhedsplejerske'], withoutConsentReason: 'Forældrene giver samtykke på mødet' } : {};
       expectCase(await api.escalate(second.caseId, { reason: `Niveau ${level}`, ...resources }));
     }
     const elsewhere = await openCase(api, { schoolId: uniqueSchool() });

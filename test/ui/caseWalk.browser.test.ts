@@ -207,8 +207,10 @@ describe('a case from opening to closure, in the browser', () => {
     for (const level of [1, 2, 3]) {
       await page.getByRole('link', { name: 'Eskalér forløbet' }).click();
       await checked(page, `escalation to level ${level}`);
-      await page.getByLabel('Begrundelse').fill(`Indsatserne virker ikke nok (trin ${level})`);
+      await page.getByLabel('Begrundelse', { exact: true }).fill(`Indsatserne virker ikke nok (trin ${level})`);
       if (level === 3) await page.getByLabel('PPR').check();
+      // No consent on file in this walk (test/ui/consent.browser.test.ts records one): the reason is stated.
+      if (level === 3) await page.getByLabel('Begrundelse for at eskalere uden samtykke').fill('Forældrene giver samtykke på mødet');
       else expect(await page.getByLabel('PPR').count()).toBe(0);
       await page.getByRole('button', { name: 'Eskalér' }).click();
       await expectNotice(page, 'Forløbet er eskaleret');

@@ -77,7 +77,7 @@ describe('a case on the Temporal dev server', () => {
     await handle.executeUpdate(completeStepUpdate, { args: [{ stepId: 'pupil_conversation', note: 'Eleven ønsker en fast voksen' }], updateId: 'u-b' });
     // Escalations grow the history until the run is past its limit and continues as new.
     for (let level = 1; level <= 3; level += 1) {
-      const resources = level === 3 ? { externalResources: ['boerne_og_familieafdelingen' as const] } : {};
+      const resources = level === 3 ? { externalResources: ['boerne_og_familieafdelingen' as const], withoutConsentReason: 'Forældrene giver samtykke på mødet' } : {};
       await handle.executeUpdate(escalateUpdate, { args: [{ reason: `Niveau ${level}`, ...resources }], updateId: `u-esc-${level}` });
     }
     await handle.executeUpdate(completeStepUpdate, { args: [{ stepId: 'parent_conversation' }], updateId: 'u-c' });

@@ -31,6 +31,9 @@ export function availableActions(snapshot: CaseSnapshot): AvailableActions {
     if (action === 'step.complete') return steps.length > 0;
     // The ladder has a top: the machine refuses a fourth level whatever is typed.
     if (action === 'escalate') return context.escalationLevel < MAX_ESCALATION_LEVEL;
+    // Only a consent still in force can be withdrawn; §49a is used once per case.
+    if (action === 'consent.withdraw') return (context.consents ?? []).some((consent) => consent.withdrawnOn === undefined);
+    if (action === 'section49a.record') return context.section49a === undefined;
     return true;
   });
   return { actions, steps };

@@ -34,6 +34,14 @@ const REFRESH_AND_ANNOUNCE = ['refreshStatuses', 'announce'] as const;
 /** A running case can change hands in any phase (closed takes nothing): in each open phase's `on`. */
 const REASSIGN = { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] } as const;
 
+/** Consents and the §49a record are kept in every open phase: the same entry as reassigning. */
+const RECORD_ANY_TIME = {
+  'tovholder.reassign': REASSIGN,
+  'consent.record': REASSIGN,
+  'consent.withdraw': REASSIGN,
+  'section49a.record': REASSIGN,
+} as const;
+
 export const caseMachine = setup({
   types: {
     context: {} as CaseContext,
@@ -96,7 +104,7 @@ export const caseMachine = setup({
       entry: [...REFRESH_AND_ANNOUNCE],
       on: {
         escalate: { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] },
-        'tovholder.reassign': REASSIGN,
+        ...RECORD_ANY_TIME,
       },
       states: {
         tracks: {
@@ -136,7 +144,7 @@ export const caseMachine = setup({
       on: {
         'plan.submit': { guard: 'acceptable', target: 'followUp', actions: ['tick', 'apply'] },
         escalate: { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] },
-        'tovholder.reassign': REASSIGN,
+        ...RECORD_ANY_TIME,
       },
     },
     followUp: {
@@ -149,7 +157,7 @@ export const caseMachine = setup({
         },
         escalate: { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] },
         close: { guard: 'acceptable', target: 'closed', actions: ['tick', 'apply'] },
-        'tovholder.reassign': REASSIGN,
+        ...RECORD_ANY_TIME,
       },
     },
     closed: {

@@ -10,6 +10,10 @@ import type {
   AssessmentInput,
   ClosureInput,
   CompleteStepInput,
+  Consent,
+  ConsentInput,
+  ConsentWithdrawalInput,
+  Section49aInput,
   ExternalResource,
   FollowUpInput,
   Measure,
@@ -161,7 +165,7 @@ export function newStep(
 }
 
 export function initialCaseContext(input: CaseInput): CaseContext {
-  const { caseId, pupilRef, schoolId, grade, tovholder, openedOn, concern, at } = input;
+  const { caseId, pupilRef, schoolId, grade, tovholder, openedOn, concern, at, consentBeforeExternal } = input;
   const calendar = input.calendar ?? WEEKDAYS_ONLY;
   const due = (stepId: string) => dueDateFor(stepId, { openedOn, followUps: [] }, calendar);
   let context: CaseContext = {
@@ -188,6 +192,8 @@ export function initialCaseContext(input: CaseInput): CaseContext {
     escalations: [],
     planRevisionRequested: false,
     closureProposed: false,
+    consents: [],
+    ...(consentBeforeExternal === true ? { consentBeforeExternal } : {}),
     history: [],
     seq: 0,
     announcedSeq: 0,
@@ -224,13 +230,26 @@ export function escalate(
   on: IsoDate,
   via: 'escalation' | 'follow_up',
   externalResources: ExternalResource[] | undefined,
+  handover: { withoutConsentReason?: string | undefined; request?: string | undefined } = {},
 ): CaseContext {
   const level = context.escalationLevel + 1;
   const resources = externalResources ? { externalResources } : {};
+  const { withoutConsentReason, request } = handover;
   const next: CaseContext = {
     ...context,
     escalationLevel: level,
-    escalations: [...context.escalations, { level, reason, on, via, ...resources }],
+    escalations: [
+      ...context.escalations,
+      {
+        level,
+        reason,
+        on,
+        via,
+        ...resources,
+        ...(withoutConsentReason !== undefined ? { withoutConsentReason } : {}),
+        ...(request !== undefined ? { request } : {}),
+      },
+    ],
   };
   return withEntry(next, at, on, 'escalation', { level, via, reason, ...resources });
 }
@@ -267,7 +286,9 @@ export function recordFollowUp(context: CaseContext, event: FollowUpInput & At):
   if (event.outcome === 'revise_plan') next = { ...next, planRevisionRequested: true };
   if (event.outcome === 'propose_closure') next = { ...next, closureProposed: true };
   if (event.outcome === 'escalate') {
-    next = escalate(next, `Opfølgning ${number}`, event.at, event.heldOn, 'follow_up', event.externalResources);
+    next = escalate(next, `Opfølgning ${number}`, event.at, event.heldOn, 'follow_up', event.externalResources, {
+      withoutConsentReason: event.withoutConsentReason,
+    });
   }
   return next;
 }
@@ -324,4 +345,58 @@ export function recordAssessment(context: CaseContext, event: AssessmentInput & 
     next = { ...next, steps: [...next.steps, newStep('closure', 'mapping', STEP_TITLES.closure, dueOn, decidedOn)] };
   }
   return next;
+}
+
+/** The consents of a case (none on a snapshot saved before consents existed). */
+export function consentsOf(context: Pick<CaseContext, 'consents'>): Consent[] {
+  return context.consents ?? [];
+}
+
+export function recordConsent(context: CaseContext, event: ConsentInput & At & { recordedBy: string }): CaseContext {
+  const consents = consentsOf(context);
+  const consentId = `C${consents.length + 1}`;
+  const consent: Consent = {
+    consentId,
+    party: event.party,
+    ...(event.partyName !== undefined ? { partyName: event.partyName } : {}),
+    givenOn: event.givenOn,
+    scope: event.scope,
+    recordedBy: event.recordedBy,
+    recordedOn: context.today,
+  };
+  return withEntry({ ...context, consents: [...consents, consent] }, event.at, event.givenOn, 'consent_recorded', {
+    consentId,
+    party: event.party,
+    scope: event.scope,
+    givenOn: event.givenOn,
+    recordedBy: event.recordedBy,
+  });
+}
+
+export function withdrawConsent(
+  context: CaseContext,
+  event: ConsentWithdrawalInput & At & { consentId: string; recordedBy: string },
+): CaseContext {
+  const withdrawnOn = event.withdrawnOn ?? context.today;
+  const consents = consentsOf(context).map((consent) =>
+    consent.consentId === event.consentId ? { ...consent, withdrawnOn, withdrawalRecordedBy: event.recordedBy } : consent,
+  );
+  const party = consents.find((consent) => consent.consentId === event.consentId)?.party ?? 'other';
+  return withEntry({ ...context, consents }, event.at, withdrawnOn, 'consent_withdrawn', {
+    consentId: event.consentId,
+    party,
+    withdrawnOn,
+    recordedBy: event.recordedBy,
+  });
+}
+
+export function recordSection49a(context: CaseContext, event: Section49aInput & At & { recordedBy: string }): CaseContext {
+  const decidedOn = event.decidedOn ?? context.today;
+  const record = { parties: event.parties, scope: event.scope, justification: event.justification, decidedOn, recordedBy: event.recordedBy };
+  return withEntry({ ...context, section49a: record }, event.at, decidedOn, 'section49a_recorded', {
+    parties: event.parties,
+    scope: event.scope,
+    decidedOn,
+    recordedBy: event.recordedBy,
+  });
 }

@@ -2,7 +2,7 @@ export { caseMachine, initialCaseContext, followUpStepId, STEP_TITLES, DIRECTLY_
 export type { CaseMachine } from './caseMachine';
 export { checkCommand } from './commands';
 export type { CaseSnapshot, CommandCheck } from './commands';
-export { toCaseView } from './view';
+export { mappingNotesOf, toCaseView } from './view';
 export { availableActions } from './available';
 export {
   DEFAULT_THRESHOLDS,
@@ -16,7 +16,7 @@ export {
   statusOn,
 } from './deadlines';
 export type { DeadlineThresholds } from './deadlines';
-export { openingProblems, MAX_ESCALATION_LEVEL } from './rules';
+export { openingProblems, MAX_ESCALATION_LEVEL, activeConsents, sharingBasisFor } from './rules';
 export type { CaseCommand, CaseContext, CaseEmitted, CaseEvent, CaseInput } from './types';
 export {
   CASE_ACTIONS,
@@ -26,7 +26,10 @@ export {
   completeStepUpdateInput,
   decideAssessment,
   escalate,
+  recordConsent,
   recordFollowUp,
+  recordSection49a,
   submitPlan,
+  withdrawConsent,
 } from './actions';
-export type { AnyCaseAction, CaseActionDeclaration, CaseActionName, CompleteStepUpdateInput, PathParams } from './actions';
+export type { AnyCaseAction, Caller, CaseActionDeclaration, CaseActionName, CompleteStepUpdateInput, PathParams } from './actions';

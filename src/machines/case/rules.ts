@@ -11,7 +11,12 @@ import {
   type ClosureInput,
   type ClosureWarning,
   type CompleteStepInput,
+  type ConsentInput,
+  type ConsentParty,
+  type ConsentWithdrawalInput,
+  type EscalationInput,
   type FollowUpInput,
+  type Section49aInput,
   type MeasureTrack,
   type OpenCaseInput,
   type PlanInput,
@@ -198,7 +203,10 @@ export function followUpProblems(
       });
     }
   }
-  if (event.outcome === 'escalate') problems.push(...escalationProblems(context, 'outcome', event.externalResources));
+  if (event.outcome === 'escalate') {
+    problems.push(...escalationProblems(context, 'outcome', event.externalResources));
+    problems.push(...externalConsentProblems(context, event.externalResources, event.withoutConsentReason));
+  }
   else if (event.externalResources !== undefined) {
     problems.push({ path: 'externalResources', message: 'external resources are named only when the outcome is to escalate' });
   }
@@ -251,5 +259,100 @@ export function closureWarnings(closedOn: IsoDate, calendar: SchoolCalendar): Cl
       message: `the case closes ${schoolDaysLeft} school days before a holiday of a week or more; absence often returns after holidays, so plan the first days back`,
       holiday: { from: upcoming.from, to: upcoming.to, ...(upcoming.name ? { name: upcoming.name } : {}) },
     },
+  ];
+}
+
+// ---- Consent (seed 001: sharing across sectors needs the parents' consent; §49a once) ---------
+
+/** The consents not withdrawn, for one party. */
+export function activeConsents(context: Pick<CaseContext, 'consents'>, party: ConsentParty) {
+  return (context.consents ?? []).filter((consent) => consent.party === party && consent.withdrawnOn === undefined);
+}
+
+/** Whether a party may receive the case: an active consent for it, or the §49a record naming it. */
+export function sharingBasisFor(context: Pick<CaseContext, 'consents' | 'section49a'>, party: ConsentParty): 'consent' | 'section49a' | undefined {
+  if (activeConsents(context, party).length > 0) return 'consent';
+  if (context.section49a?.parties.includes(party) === true) return 'section49a';
+  return undefined;
+}
+
+/**
+ * Level 3 brings in help from outside the school: each resource named needs the parents' consent
+ * on file (not withdrawn), or the §49a record, or a stated reason why it goes there without.
+ */
+export function externalConsentProblems(
+  context: CaseContext,
+  externalResources: readonly ConsentParty[] | undefined,
+  withoutConsentReason: string | undefined,
+): FieldProblem[] {
+  if (externalResources === undefined || externalResources.length === 0) {
+    return withoutConsentReason === undefined
+      ? []
+      : [{ path: 'withoutConsentReason', message: 'a reason for going without consent is given only when external resources are brought in' }];
+  }
+  // Cases opened before the rule replay as they ran (the workflow sets this with patched()).
+  if (context.consentBeforeExternal !== true) return [];
+  if (withoutConsentReason !== undefined) return [];
+  const uncovered = externalResources.filter((party) => sharingBasisFor(context, party) === undefined);
+  if (uncovered.length === 0) return [];
+  const withdrawn = uncovered.filter((party) => (context.consents ?? []).some((consent) => consent.party === party));
+  return [
+    {
+      path: 'externalResources',
+      message: `no consent from the parents on file for ${uncovered.join(', ')}${
+        withdrawn.length > 0 ? ` (the consent for ${withdrawn.join(', ')} was withdrawn)` : ''
+      }: record the consent, record the §49a exception for it, or state in withoutConsentReason why the case goes there without`,
+    },
+  ];
+}
+
+export function escalationDateProblems(context: CaseContext, event: WithAt<Pick<EscalationInput, 'escalatedOn'>>, today: IsoDate): FieldProblem[] {
+  const escalatedOn = event.escalatedOn ?? today;
+  return [
+    ...notInFuture(escalatedOn, today, 'escalatedOn', 'the escalation date'),
+    ...notBefore(
+      escalatedOn,
+      latest(context.openedOn, context.escalations.at(-1)?.on),
+      'escalatedOn',
+      'an escalation cannot be dated before the case was opened or before the previous escalation',
+    ),
+  ];
+}
+
+export function consentProblems(context: CaseContext, event: WithAt<ConsentInput>, today: IsoDate): FieldProblem[] {
+  const problems = notInFuture(event.givenOn, today, 'givenOn', 'the date of the consent');
+  if (event.party === 'other' && event.partyName === undefined) {
+    problems.push({ path: 'partyName', message: 'name the party when the consent is for "other"' });
+  }
+  if (event.party !== 'other' && event.partyName !== undefined) {
+    problems.push({ path: 'partyName', message: 'a name is given only for a party of kind "other"' });
+  }
+  return problems;
+}
+
+export function withdrawalProblems(
+  context: CaseContext,
+  event: WithAt<ConsentWithdrawalInput & { consentId: string }>,
+  today: IsoDate,
+): FieldProblem[] {
+  const consent = (context.consents ?? []).find((candidate) => candidate.consentId === event.consentId);
+  if (consent === undefined) return [{ path: 'consentId', message: 'names no consent of this case' }];
+  if (consent.withdrawnOn !== undefined) return [{ path: 'consentId', message: `the consent was already withdrawn on ${consent.withdrawnOn}` }];
+  const withdrawnOn = event.withdrawnOn ?? today;
+  return [
+    ...notInFuture(withdrawnOn, today, 'withdrawnOn', 'the withdrawal date'),
+    ...notBefore(withdrawnOn, consent.givenOn, 'withdrawnOn', 'a consent cannot be withdrawn before it was given'),
+  ];
+}
+
+/** §49a allows sharing without consent once per case, in early preventive work (seed 001). */
+export function section49aProblems(context: CaseContext, event: WithAt<Section49aInput>, today: IsoDate): FieldProblem[] {
+  if (context.section49a !== undefined) {
+    return [{ path: 'section49a', message: `the §49a exception is used at most once per case; it was recorded for this case on ${context.section49a.decidedOn}` }];
+  }
+  const decidedOn = event.decidedOn ?? today;
+  return [
+    ...notInFuture(decidedOn, today, 'decidedOn', 'the date of the §49a decision'),
+    ...notBefore(decidedOn, context.openedOn, 'decidedOn', 'the §49a decision cannot be dated before the case was opened'),
   ];
 }

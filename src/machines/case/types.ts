@@ -2,6 +2,7 @@ import type {
   AssessmentInput,
   ClosureInput,
   ClosureWarning,
+  Consent,
   Criteria,
   Escalation,
   FollowUp,
@@ -9,6 +10,7 @@ import type {
   OpenCaseInput,
   Phase,
   Plan,
+  Section49a,
   Step,
 } from '../../domain/schemas';
 import type { IsoDate } from '../../domain/dates';
@@ -25,6 +27,8 @@ export interface CaseInput extends OpenCaseInput {
   calendar?: SchoolCalendar;
   /** When "due soon" begins and when the leader hears of a late step; the defaults if absent. */
   thresholds?: DeadlineThresholds;
+  /** Level 3 asks for consent on file (cases opened before the rule existed replay without it). */
+  consentBeforeExternal?: boolean;
 }
 
 export interface StepState extends Step {
@@ -57,6 +61,14 @@ export interface CaseContext {
   closure?: ClosureInput & { closedOn: IsoDate; warnings?: ClosureWarning[] };
   planRevisionRequested: boolean;
   closureProposed: boolean;
+  /**
+   * The parents' consents (withdrawn ones kept) and the §49a record. Optional: a snapshot saved
+   * before consents existed restores without them.
+   */
+  consents?: Consent[];
+  section49a?: Section49a;
+  /** Whether level 3 requires consent, §49a or a stated reason; absent on cases opened before the rule. */
+  consentBeforeExternal?: boolean;
   history: HistoryEntry[];
   /** Sequence number of the newest history entry. */
   seq: number;

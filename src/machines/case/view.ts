@@ -1,4 +1,4 @@
-import type { AvailableActions, CaseView } from '../../domain/schemas';
+import type { AvailableActions, CaseView, MappingNotes } from '../../domain/schemas';
 import type { CaseContext } from './types';
 
 /** The case as plain JSON for queries, activities and HTTP: never the XState snapshot itself. */
@@ -24,9 +24,21 @@ export function toCaseView(context: CaseContext, available?: AvailableActions): 
     escalationLevel: context.escalationLevel,
     escalations: context.escalations,
     ...(context.closure ? { closure: context.closure } : {}),
+    consents: context.consents ?? [],
+    ...(context.section49a ? { section49a: context.section49a } : {}),
     history: context.history,
     asOf: context.today,
     ...(available !== undefined ? { available } : {}),
     version: context.seq,
   };
+}
+
+/** The mapping tracks' notes (what each conversation found), kept out of the view and the read model. */
+export function mappingNotesOf(context: CaseContext): MappingNotes {
+  const notes: MappingNotes = {};
+  for (const step of context.steps) {
+    if (step.note === undefined) continue;
+    if (step.stepId === 'class_community' || step.stepId === 'pupil_conversation' || step.stepId === 'parent_conversation') notes[step.stepId] = step.note;
+  }
+  return notes;
 }

@@ -237,17 +237,102 @@ const ACTION_PAGES: readonly ActionPage[] = [
     apiPath: () => 'escalations',
     template: 'action-escalation.njk',
     title: (view) => `Eskalér til trin ${view.escalationLevel + 1}`,
-    labelOf: (path) => ({ reason: 'Begrundelse', externalResources: 'Eksterne ressourcer' })[path],
+    labelOf: (path) =>
+      ({
+        reason: 'Begrundelse',
+        externalResources: 'Eksterne ressourcer',
+        escalatedOn: 'Dato for eskaleringen',
+        request: 'Det beder vi modtageren om',
+        withoutConsentReason: 'Begrundelse for at eskalere uden samtykke',
+      })[path],
     build: (form) => {
       const resources = list(form, 'externalResources');
-      return { body: { reason: text(form, 'reason'), ...(resources.length > 0 ? { externalResources: resources } : {}) } };
+      const escalatedOn = optional(form, 'escalatedOn');
+      const request = optional(form, 'request');
+      const withoutConsentReason = optional(form, 'withoutConsentReason');
+      return {
+        body: {
+          reason: text(form, 'reason'),
+          ...(resources.length > 0 ? { externalResources: resources } : {}),
+          ...(escalatedOn !== undefined ? { escalatedOn } : {}),
+          ...(request !== undefined ? { request } : {}),
+          ...(withoutConsentReason !== undefined ? { withoutConsentReason } : {}),
+        },
+      };
     },
     initial: () => ({}),
     extra: (view) => ({
       nextLevel: view.escalationLevel + 1,
-      // The top of the ladder brings in help from outside the school: ask which.
+      // The top of the ladder brings in help from outside the school: ask which, and show the consent on file for each.
       asksForResources: view.escalationLevel + 1 === MAX_ESCALATION_LEVEL,
       externalOptions: EXTERNAL_OPTIONS,
+      consentOnFile: externalResource.options.map((party) => ({
+        party,
+        label: da.EXTERNAL_RESOURCE_LABELS[party],
+        consents: (view.consents ?? []).filter((consent) => consent.party === party),
+        section49a: view.section49a?.parties.includes(party) === true,
+      })),
+    }),
+  },
+  {
+    action: 'consent.record',
+    slug: 'samtykke',
+    apiPath: () => 'consents',
+    template: 'action-consent.njk',
+    title: () => 'Registrér forældrenes samtykke',
+    labelOf: (path) => ({ party: 'Samtykket gælder', partyName: 'Navnet på den anden part', givenOn: 'Dato for samtykket', scope: 'Samtykket dækker' })[path],
+    build: (form) => {
+      const partyName = optional(form, 'partyName');
+      return {
+        body: {
+          party: optional(form, 'party'),
+          ...(partyName !== undefined ? { partyName } : {}),
+          givenOn: text(form, 'givenOn'),
+          scope: list(form, 'scope'),
+        },
+      };
+    },
+    initial: (_view, today) => ({ givenOn: today }),
+    extra: () => ({ partyOptions: options(da.CONSENT_PARTY_LABELS), scopeOptions: options(da.CONSENT_SCOPE_LABELS) }),
+  },
+  {
+    action: 'consent.withdraw',
+    slug: 'samtykke/:consentId/tilbagetraek',
+    apiPath: (consentId) => `consents/${consentId ?? ''}/withdrawal`,
+    template: 'action-consent-withdraw.njk',
+    title: () => 'Samtykket trækkes tilbage',
+    labelOf: (path) => ({ withdrawnOn: 'Dato for tilbagetrækningen' })[path],
+    build: (form) => {
+      const withdrawnOn = optional(form, 'withdrawnOn');
+      return { body: withdrawnOn !== undefined ? { withdrawnOn } : {} };
+    },
+    initial: () => ({}),
+    extra: (view) => ({ consents: view.consents ?? [] }),
+  },
+  {
+    action: 'section49a.record',
+    slug: 'paragraf-49a',
+    apiPath: () => 'section-49a',
+    template: 'action-section49a.njk',
+    title: () => 'Undtagelsen efter § 49 a',
+    labelOf: (path) =>
+      // A second §49a has no field of its own: its reason is shown above the form.
+      ({ parties: 'Oplysningerne videregives til', scope: 'Det videregives', justification: 'Begrundelse', decidedOn: 'Dato for beslutningen' })[path],
+    build: (form) => {
+      const decidedOn = optional(form, 'decidedOn');
+      return {
+        body: {
+          parties: list(form, 'parties'),
+          scope: list(form, 'scope'),
+          justification: text(form, 'justification'),
+          ...(decidedOn !== undefined ? { decidedOn } : {}),
+        },
+      };
+    },
+    initial: () => ({}),
+    extra: () => ({
+      partyOptions: options(da.CONSENT_PARTY_LABELS).filter((option) => option.value !== 'other'),
+      scopeOptions: options(da.CONSENT_SCOPE_LABELS),
     }),
   },
   {
@@ -306,6 +391,9 @@ const DONE_CODE: Record<CaseAction, string> = {
   'followUp.record': 'opfoelgning',
   escalate: 'eskalering',
   close: 'afslutning',
+  'consent.record': 'samtykke',
+  'consent.withdraw': 'samtykke-tilbagetrukket',
+  'section49a.record': 'paragraf-49a',
 };
 
 export function actionPagesRouter(ui: UiContext): Router {
@@ -313,7 +401,11 @@ export function actionPagesRouter(ui: UiContext): Router {
 
   for (const action of ACTION_PAGES) {
     const path = `/forloeb/:caseId/${action.slug}`;
-    const stepOf = (req: Request) => (typeof req.params.stepId === 'string' ? req.params.stepId : undefined);
+    // The page's own path parameter: a step (trin/:stepId) or a consent (samtykke/:consentId/…).
+    const stepOf = (req: Request) => {
+      const param = req.params.stepId ?? req.params.consentId;
+      return typeof param === 'string' ? param : undefined;
+    };
 
     const show = (req: Request, res: Response, view: CaseView, form: FormBody, errors: FormErrors, status = 200) => {
       const today = danishDateOf(ui.now());
@@ -349,7 +441,9 @@ export function actionPagesRouter(ui: UiContext): Router {
     };
 
     const offered = (view: CaseView, stepId: string | undefined) =>
-      (view.available?.actions ?? []).includes(action.action) && (action.action !== 'step.complete' || (stepId !== undefined && (view.available?.steps ?? []).includes(stepId)));
+      (view.available?.actions ?? []).includes(action.action) &&
+      (action.action !== 'step.complete' || (stepId !== undefined && (view.available?.steps ?? []).includes(stepId))) &&
+      (action.action !== 'consent.withdraw' || (view.consents ?? []).some((consent) => consent.consentId === stepId && consent.withdrawnOn === undefined));
 
     router.get(path, async (req, res) => {
       const view = await load(req, res);

@@ -29,6 +29,9 @@ const DONE: Record<string, string> = {
   opfoelgning: 'Opfølgningen er gemt.',
   eskalering: 'Forløbet er eskaleret.',
   afslutning: 'Forløbet er afsluttet.',
+  samtykke: 'Samtykket er registreret.',
+  'samtykke-tilbagetrukket': 'Samtykket er registreret som trukket tilbage.',
+  'paragraf-49a': 'Undtagelsen efter § 49 a er registreret.',
   'brev-godkendt': 'Brevet er godkendt og kan udskrives.',
   'brev-kasseret': 'Brevet er kasseret.',
   'brev-allerede': 'Brevet var allerede godkendt eller kasseret.',
@@ -61,6 +64,10 @@ export function actionHref(caseId: string, action: string, stepId?: string): str
       return `/forloeb/${caseId}/eskalering`;
     case 'close':
       return `/forloeb/${caseId}/afslutning`;
+    case 'consent.record':
+      return `/forloeb/${caseId}/samtykke`;
+    case 'section49a.record':
+      return `/forloeb/${caseId}/paragraf-49a`;
     default:
       return `/forloeb/${caseId}`;
   }
@@ -70,7 +77,8 @@ export function actionHref(caseId: string, action: string, stepId?: string): str
 function offeredActions(view: CaseView) {
   const available = view.available ?? { actions: [], steps: [] };
   return available.actions
-    .filter((action) => action !== 'step.complete')
+    // Steps are completed from their row, consents withdrawn from theirs (the consent section).
+    .filter((action) => action !== 'step.complete' && action !== 'consent.withdraw')
     .map((action) => ({
       action,
       href: actionHref(view.caseId, action),
@@ -123,6 +131,11 @@ export function casePageRouter(ui: UiContext): Router {
         })),
       },
       drafts: drafts.items.filter((draft) => draft.status !== 'discarded'),
+      consents: (view.consents ?? []).map((consent) => ({
+        ...consent,
+        withdrawHref: consent.withdrawnOn === undefined && (view.available?.actions ?? []).includes('consent.withdraw') ? `/forloeb/${caseId}/samtykke/${consent.consentId}/tilbagetraek` : undefined,
+      })),
+      handoverHref: view.escalationLevel > 0 ? `/forloeb/${caseId}/overdragelse` : undefined,
       picture,
       notice: doneCode !== undefined ? DONE[doneCode] : undefined,
       today,

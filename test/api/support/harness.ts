@@ -52,6 +52,8 @@ export interface StartApiOptions {
   tokens?: TokenVerifier;
   /** The port on 127.0.0.1; default a free one. */
   port?: number;
+  /** Prints the handover package; default Chromium at CHROMIUM_PATH. */
+  pdf?: AppDeps['pdf'];
 }
 
 /** Listens on the port (default 0: a free one) and answers once it is known. */
@@ -94,6 +96,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       taskQueue,
       ...(options.ui !== undefined ? { ui: options.ui } : {}),
       ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(options.pdf !== undefined ? { pdf: options.pdf } : {}),
     });
     listening = await listen(app, options.port);
   } catch (error) {

@@ -20,6 +20,11 @@ export type ActionCommand<N extends string, I> = { type: N } & I & { at: string 
 /** The path parameters of an action's route besides `:caseId`, as express gives them. */
 export type PathParams = Readonly<Partial<Record<string, string>>>;
 
+/** Who sends the action (the verified token's subject): an action that records who did it reads it here. */
+export interface Caller {
+  readonly sub: string;
+}
+
 export interface CaseActionSpec<N extends string, I, B> {
   /** The machine's event type, and the action's name in `available.actions`. */
   readonly name: N;
@@ -34,7 +39,7 @@ export interface CaseActionSpec<N extends string, I, B> {
     /** The JSON body the route parses. */
     readonly body: z.ZodType<B>;
     /** The update's input from the parsed body and the path; may throw a DomainFailure (a bad `:stepId` is a 404). */
-    toInput(body: B, params: PathParams): I;
+    toInput(body: B, params: PathParams, caller: Caller): I;
     /** Scopes the Idempotency-Key, so a key reused on another route cannot return that route's answer. */
     idempotencyScope(input: I): string;
   };

@@ -1,7 +1,11 @@
-/** One level up the resource-team ladder; level 3 names the external help it brings in. */
+/**
+ * One level up the resource-team ladder; level 3 names the external help it brings in, which
+ * needs the parents' consent on file, the §49a record or a stated reason (rules.ts). Dated like
+ * the other actions when it was decided earlier than it is entered.
+ */
 import { escalationInput } from '../../../domain/schemas';
 import { escalate as escalateCase } from '../context';
-import { escalationProblems } from '../rules';
+import { escalationDateProblems, escalationProblems, externalConsentProblems } from '../rules';
 import { defineCaseAction } from './define';
 
 export const escalate = defineCaseAction({
@@ -16,8 +20,20 @@ export const escalate = defineCaseAction({
     idempotencyScope: () => 'escalations',
   },
   input: escalationInput,
+  effectiveDate: 'escalatedOn',
   describedAs: 'an escalation',
   records: ['escalation'],
-  problems: (context, command) => escalationProblems(context, 'reason', command.externalResources),
-  apply: (context, command) => escalateCase(context, command.reason, command.at, context.today, 'escalation', command.externalResources),
+  problems: (context, command, today) => {
+    const ladder = escalationProblems(context, 'reason', command.externalResources);
+    if (ladder.length > 0) return ladder;
+    return [
+      ...escalationDateProblems(context, command, today),
+      ...externalConsentProblems(context, command.externalResources, command.withoutConsentReason),
+    ];
+  },
+  apply: (context, command) =>
+    escalateCase(context, command.reason, command.at, command.escalatedOn ?? context.today, 'escalation', command.externalResources, {
+      withoutConsentReason: command.withoutConsentReason,
+      request: command.request,
+    }),
 });

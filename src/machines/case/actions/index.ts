@@ -8,10 +8,24 @@ import { decideAssessment } from './decideAssessment';
 import type { AnyCaseAction } from './define';
 import { escalate } from './escalate';
 import { reassignTovholder } from './reassignTovholder';
+import { recordConsent } from './recordConsent';
 import { recordFollowUp } from './recordFollowUp';
+import { recordSection49a } from './recordSection49a';
 import { submitPlan } from './submitPlan';
+import { withdrawConsent } from './withdrawConsent';
 
-export const CASE_ACTIONS = [completeStep, decideAssessment, submitPlan, recordFollowUp, escalate, close, reassignTovholder] as const;
+export const CASE_ACTIONS = [
+  completeStep,
+  decideAssessment,
+  submitPlan,
+  recordFollowUp,
+  escalate,
+  close,
+  reassignTovholder,
+  recordConsent,
+  withdrawConsent,
+  recordSection49a,
+] as const;
 
 export type DeclaredCaseAction = (typeof CASE_ACTIONS)[number];
 export type CaseActionName = DeclaredCaseAction['name'];
@@ -23,6 +37,6 @@ export function actionNamed(type: string): AnyCaseAction | undefined {
   return BY_NAME.get(type);
 }
 
-export { close, completeStep, decideAssessment, escalate, recordFollowUp, submitPlan };
+export { close, completeStep, decideAssessment, escalate, recordConsent, recordFollowUp, recordSection49a, submitPlan, withdrawConsent };
 export { completeStepUpdateInput, type CompleteStepUpdateInput } from './completeStep';
-export { defineCaseAction, type ActionCommand, type AnyCaseAction, type CaseActionDeclaration, type PathParams } from './define';
+export { defineCaseAction, type ActionCommand, type AnyCaseAction, type CaseActionDeclaration, type Caller, type PathParams } from './define';
