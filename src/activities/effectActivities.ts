@@ -107,7 +107,7 @@ function inTransaction(db: Database, tx: Pick<Database, 'query'>): Database {
 export function createEffectActivities(deps: EffectActivityDeps) {
   const logError = deps.logError ?? logThroughTemporal;
   return {
-    async recordCaseEffects(input: CaseEffectsInput): Promise<CaseEffectsResult> {
+    recordCaseEffects: async (input: CaseEffectsInput): Promise<CaseEffectsResult> => {
       const { caseId, events } = input;
       // A mismatch is a programming error; writing it would file one case's events under another.
       if (input.row.caseId !== caseId) throw ApplicationFailure.create({ type: 'effects_broken', message: 'the row belongs to a different case', nonRetryable: true });
@@ -134,7 +134,7 @@ export function createEffectActivities(deps: EffectActivityDeps) {
     },
 
     /** The error log and, when an address and mail are set, a mail to the administrator. */
-    async alertEffectsFailing(input: EffectsAlertInput): Promise<{ mailed: boolean }> {
+    alertEffectsFailing: async (input: EffectsAlertInput): Promise<{ mailed: boolean }> => {
       logError("a case's effects have failed for longer than allowed", {
         caseId: input.caseId,
         failingSince: input.failingSince,
