@@ -12,9 +12,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { LOCAL_ISSUER, localSigningKey, signToken } from '../src/access';
 import { loadConfig } from '../src/config';
+import { workflowIdForCase } from '../src/temporal/names';
 
 const STEPS = ['pupil_conversation', 'parent_conversation', 'class_community'] as const;
 
@@ -32,11 +36,25 @@ function danishToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
+/** A port free now, so the bench knows where the dev server listens. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { actions: { type: 'string', default: '100' }, 'database-url': { type: 'string' } } });
   const actions = Number(values.actions);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-actions-'));
-  const env: Record<string, string> = { DATA_DIR: dataDir, PORT: '0', TEMPORAL_PORT: '0', TEMPORAL_UI_PORT: '0', LOG_FORMAT: 'json'};
+  const temporalPort = await freePort();
+  const env: Record<string, string> = { DATA_DIR: dataDir, PORT: '0', TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: '0', LOG_FORMAT: 'json'};
   if (values['database-url'] !== undefined) env.DATABASE_URL = values['database-url'];
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
@@ -78,7 +96,7 @@ async function main(): Promise<void> {
     const openings: number[] = [];
     const completions: number[] = [];
     let caseNo = 0;
-    let lastCaseId = '';
+    let firstCaseId = '';
     while (completions.length < actions) {
       caseNo += 1;
       const opened = await post(
@@ -89,14 +107,19 @@ async function main(): Promise<void> {
       );
       openings.push(opened.ms);
       const caseId = (opened.json as { caseId: string }).caseId;
-      lastCaseId = caseId;
+      if (firstCaseId === '') firstCaseId = caseId;
       for (const step of STEPS) {
         if (completions.length >= actions) break;
         const done = await post(tovholder, `/api/cases/${caseId}/steps/${step}/complete`, { completedOn: today }, `bench-${caseNo}-${step}`);
         completions.push(done.ms);
       }
     }
-    const result = { at: new Date().toISOString(), load: (await import('node:os')).loadavg(), completions: summary(completions), openings: summary(openings), lastCaseId };
+    // The history of one case that was opened and had its three mapping steps completed.
+    const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+    const history = await new Client({ connection }).workflow.getHandle(workflowIdForCase(firstCaseId)).fetchHistory();
+    await connection.close();
+    const historyOfOneCase = { actions: 1 + STEPS.length, events: history.events?.length ?? 0, bytes: temporal.api.history.v1.History.encode(history).finish().length };
+    const result = { at: new Date().toISOString(), load: (await import('node:os')).loadavg(), completions: summary(completions), openings: summary(openings), historyOfOneCase };
     console.log(JSON.stringify(result, null, 2));
   } finally {
     child.kill('SIGTERM');
