@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { LOCAL_ISSUER, localSigningKey, signToken } from '../src/access';
 import { loadConfig } from '../src/config';
 import { workflowIdForCase } from '../src/temporal/names';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
     const history = await new Client({ connection }).workflow.getHandle(workflowIdForCase(firstCaseId)).fetchHistory();
     await connection.close();
-    const historyOfOneCase = { actions: 1 + STEPS.length, events: history.events?.length ?? 0, bytes: temporal.api.history.v1.History.encode(history).finish().length };
+    const historyOfOneCase = { actions: 1 + STEPS.length, events: history.events?.length ?? 0, bytes: proto.temporal.api.history.v1.History.encode(history).finish().length };
     const result = { at: new Date().toISOString(), load: (await import('node:os')).loadavg(), completions: summary(completions), openings: summary(openings), historyOfOneCase };
     console.log(JSON.stringify(result, null, 2));
   } finally {
