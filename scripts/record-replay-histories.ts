@@ -151,6 +151,26 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // Recorded with the one effect step (patch 'one-effect-step'): overdue deadlines fire clock
+    // events, actions through assessment, plan and an escalation, across continue-as-new.
+    name: 'one-effect-step',
+    openedDaysAgo: 40,
+    options: { maxHistoryEventsPerRun: 25 },
+    async run(handle, act) {
+      for (const stepId of ['class_community', 'pupil_conversation', 'parent_conversation']) {
+        await act(completeStepUpdate, { stepId, completedOn: daysAgo(30) }, `one-${stepId}`);
+      }
+      await act(decideAssessmentUpdate, { decision: 'action_plan', rationale: 'Handleplan', decidedOn: daysAgo(28) });
+      await act(submitPlanUpdate, { measures: measures(daysAgo(25), daysAgo(5)), adoptedOn: daysAgo(25) });
+      await act(escalateUpdate, { reason: 'Niveau 1' }, 'one-esc-1');
+      // Retried after continue-as-new: applied once.
+      await act(completeStepUpdate, { stepId: 'class_community', completedOn: daysAgo(30) }, 'one-class_community').catch((error: unknown) => {
+        if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+      });
+      await handle.executeUpdate(recordedViewUpdate);
+    },
+  },
+  {
     // The whole way to closure: the workflow completes.
     name: 'closed',
     openedDaysAgo: 260,

@@ -139,6 +139,18 @@ const envSchema = z.object({
     .min(1, 'must be between 1 and 300')
     .max(300, 'must be between 1 and 300')
     .default(10),
+  /** How long a case's effects (timeline, letters, notices) may keep failing before an administrator is told (cases opened from now on). */
+  EFFECTS_ALERT_AFTER_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 1440')
+    .max(1440, 'must be between 1 and 1440')
+    .default(15),
+  /** The administrator's address for that alert; unset: the error log only. */
+  EFFECTS_ALERT_TO: z
+    .string()
+    .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address, e.g. drift@kommune.dk')
+    .optional(),
   /**
    * The keys Temporal payloads are encrypted with: `keyId:base64-of-32-bytes`, comma-separated;
    * the first encrypts, the rest only decrypt (rotation). Unset: one key kept in DATA_DIR/keys.
@@ -193,6 +205,7 @@ export interface AppConfig {
   notices: NoticeConfig;
   /** When "due soon" begins and when a late step goes to the leader; new cases keep theirs. */
   thresholds: { dueSoonSchoolDays: number; leaderAlertSchoolDays: number };
+  effects: EffectsConfig;
   auth: AuthConfig;
   security: SecurityConfig;
   /**
@@ -221,6 +234,13 @@ export interface SecurityConfig {
   requestsPerMinute: number;
   /** The longest a request waits on Temporal before 503; retried with the same Idempotency-Key it is applied once. */
   requestWaitSeconds: number;
+}
+
+export interface EffectsConfig {
+  /** Given to every new case (its workflow options). */
+  alertAfterMs: number;
+  /** Unset: the error log only. */
+  alertTo: string | undefined;
 }
 
 export interface NoticeConfig {
@@ -276,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     thresholds: { dueSoonSchoolDays: e.DUE_SOON_SCHOOL_DAYS, leaderAlertSchoolDays: e.LEADER_ALERT_SCHOOL_DAYS },
+    effects: { alertAfterMs: e.EFFECTS_ALERT_AFTER_MINUTES * 60_000, alertTo: e.EFFECTS_ALERT_TO },
     auth: {
       jwksUrl: e.AUTH_JWKS_URL,
       issuer: e.AUTH_ISSUER,

@@ -21,7 +21,7 @@ import { caseDataConverter } from './temporal/dataConverter';
 import { startDevServer } from './temporal/devServer';
 import { keyringLogFields, loadKeyring } from './temporal/keyFile';
 import { TASK_QUEUE } from './temporal/names';
-import { createCaseWorker, installTemporalRuntime } from './worker';
+import { createCaseWorker, effectsAlerting, installTemporalRuntime } from './worker';
 
 /**
  * What start-up has built so far, torn down in reverse order of creation (the same path for
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     const worker: Worker = await createCaseWorker({
       connection: nativeConnection,
       namespace: config.temporalNamespace,
-      activities: createActivities({ store, db, notices: notices.options }),
+      activities: createActivities({ store, db, notices: notices.options, effects: effectsAlerting(config.effects, logger) }),
       dataConverter,
       maxCachedWorkflows: config.maxCachedWorkflows,
     });
@@ -153,6 +153,7 @@ async function main(): Promise<void> {
         payloadCodecs: dataConverter.payloadCodecs ?? [],
         logError: (message, error) => logger.error(message, errorFields(error)),
         thresholds: config.thresholds,
+        workflowOptions: { effectsAlertAfterMs: config.effects.alertAfterMs },
         ui: {
           signIn: await signInModeFor(config.auth, config.dataDir, tokens),
           ...(publicBaseUrl !== undefined ? { publicBaseUrl } : {}),

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter, LogLevel as SdkLogLevel, LogMetadata } from '@temporalio/common';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { createActivities } from './activities/index';
-import { ConfigError, loadConfig } from './config';
+import { createActivities, type ActivityDeps } from './activities/index';
+import { ConfigError, loadConfig, type EffectsConfig } from './config';
 import { createCaseStore, openDatabase } from './db/index';
 import { failStartup, isMainModule, onShutdownSignal } from './lifecycle';
 import { noticeDispatcherWaker, startNoticeDispatcher } from './notices/dispatcher';
@@ -53,6 +53,15 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
+}
+
+/** The effect step's alert from the configuration: the address (when set) and our error log. */
+export function effectsAlerting(config: EffectsConfig, logger: Logger): NonNullable<ActivityDeps['effects']> {
+  const log = logger.child({ component: 'effects' });
+  return {
+    ...(config.alertTo !== undefined ? { alertTo: config.alertTo } : {}),
+    logError: (message, fields) => log.error(message, fields),
+  };
 }
 
 /** SDK metadata keys that carry identifiers only; everything else (payload excerpts, failure text) is dropped. */
@@ -122,7 +131,7 @@ async function runWorkerProcess(): Promise<void> {
       const worker = await createCaseWorker({
         connection,
         namespace: config.temporalNamespace,
-        activities: createActivities({ store: createCaseStore(db), db, notices: notices.options }),
+        activities: createActivities({ store: createCaseStore(db), db, notices: notices.options, effects: effectsAlerting(config.effects, logger) }),
         dataConverter,
         maxCachedWorkflows: config.maxCachedWorkflows,
         // Prebuilt: the worker is up in a second instead of running webpack at every start.

@@ -47,42 +47,52 @@ function warnThroughTemporal(message: string, fields: Record<string, string | nu
   }
 }
 
-export function createLetterActivities({ db, templates, warn = warnThroughTemporal }: LetterActivityDeps) {
-  const store = createLetterDraftStore(db);
-  const templatesInForce = createLetterTemplateStore(db, templates);
-  return {
-    draftLetters: async ({ caseId, events, view }: DraftLettersInput): Promise<DraftLettersResult> => {
-      const drafts: NewLetterDraft[] = [];
-      // Read once per call: the template in force when these letters are drafted.
-      const inForce = new Map<LetterKind, TemplateInForce>();
-      for (const entry of events) {
-        const kind = letterKindFor(entry);
-        if (kind === undefined) continue;
-        let current = inForce.get(kind);
-        if (current === undefined) {
-          current = await templatesInForce.inForce(kind);
-          inForce.set(kind, current);
-          if (current.refusedOverride !== undefined) {
-            warn('the letter template in the database no longer passes the check; the file is used', {
-              caseId,
-              kind,
-              seq: entry.seq,
-              field: current.refusedOverride.field ?? current.refusedOverride.part ?? '(template)',
-            });
-          }
-        }
-        const template = current.template;
-        try {
-          const schoolName = templates.schoolNames.get(view.schoolId);
-          const letter = renderLetter(template, { view, entry, ...(schoolName !== undefined ? { schoolName } : {}) });
-          drafts.push({ caseId, schoolId: view.schoolId, kind, sourceSeq: entry.seq, ...letter });
-        } catch (error) {
-          // Retrying cannot give the case a fact it lacks; the case's other effects must go on.
-          if (!(error instanceof LetterDataError)) throw error;
-          warn('letter not drafted: the case lacks a fact it needs', { caseId, kind, seq: entry.seq, field: error.field });
+/**
+ * Drafts the letters the entries call for, through `db` (the effect step passes its
+ * transaction, so drafts commit with the events that called for them).
+ */
+export function createLetterDrafting({ templates, warn = warnThroughTemporal }: Omit<LetterActivityDeps, 'db'>) {
+  return async (db: Database, { caseId, events, view }: DraftLettersInput): Promise<DraftLettersResult> => {
+    const store = createLetterDraftStore(db);
+    const templatesInForce = createLetterTemplateStore(db, templates);
+    const drafts: NewLetterDraft[] = [];
+    // Read once per call: the template in force when these letters are drafted.
+    const inForce = new Map<LetterKind, TemplateInForce>();
+    for (const entry of events) {
+      const kind = letterKindFor(entry);
+      if (kind === undefined) continue;
+      let current = inForce.get(kind);
+      if (current === undefined) {
+        current = await templatesInForce.inForce(kind);
+        inForce.set(kind, current);
+        if (current.refusedOverride !== undefined) {
+          warn('the letter template in the database no longer passes the check; the file is used', {
+            caseId,
+            kind,
+            seq: entry.seq,
+            field: current.refusedOverride.field ?? current.refusedOverride.part ?? '(template)',
+          });
         }
       }
-      return { drafted: await store.saveDrafts(drafts) };
-    },
+      const template = current.template;
+      try {
+        const schoolName = templates.schoolNames.get(view.schoolId);
+        const letter = renderLetter(template, { view, entry, ...(schoolName !== undefined ? { schoolName } : {}) });
+        drafts.push({ caseId, schoolId: view.schoolId, kind, sourceSeq: entry.seq, ...letter });
+      } catch (error) {
+        // Retrying cannot give the case a fact it lacks; the case's other effects must go on.
+        if (!(error instanceof LetterDataError)) throw error;
+        warn('letter not drafted: the case lacks a fact it needs', { caseId, kind, seq: entry.seq, field: error.field });
+      }
+    }
+    return { drafted: await store.saveDrafts(drafts) };
+  };
+}
+
+export function createLetterActivities({ db, ...deps }: LetterActivityDeps) {
+  const draft = createLetterDrafting(deps);
+  return {
+    /** Kept for cases whose histories ran it (before the one effect step); new steps use recordCaseEffects. */
+    draftLetters: (input: DraftLettersInput): Promise<DraftLettersResult> => draft(db, input),
   };
 }

@@ -68,19 +68,37 @@ function warnThroughTemporal(message: string, fields: Record<string, string | nu
   }
 }
 
+/**
+ * Queueing through `db` (the effect step passes its transaction, so notices commit with the
+ * events that called for them: the outbox), and the dispatcher's wake-up once they have.
+ */
+export function createNoticeQueueing(deps: NoticeOptions) {
+  const now = deps.now ?? (() => new Date());
+  const warn = deps.warn ?? warnThroughTemporal;
+  return {
+    queueIn: async (db: Database, { caseId, events, view }: QueueNoticesInput): Promise<QueueNoticesResult> => ({
+      queued: await createNoticeStore(db).queue(noticesFor(events, { ...view, caseId }), now()),
+    }),
+    /** Told after the commit; a failure is only logged: the next poll delivers. */
+    wake: (caseId: string): void => {
+      deps.onQueued?.().catch(() => warn('could not wake the notice dispatcher; the next poll delivers', { caseId }));
+    },
+  };
+}
+
 export function createNoticeActivities(deps: NoticeActivityDeps) {
   const store = createNoticeStore(deps.db);
   const now = deps.now ?? (() => new Date());
   const warn = deps.warn ?? warnThroughTemporal;
+  const { queueIn, wake } = createNoticeQueueing(deps);
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
   const compose: ComposeOptions = deps.compose ?? { publicBaseUrl: 'http://localhost:3000' };
   return {
-    queueNotices: async ({ caseId, events, view }: QueueNoticesInput): Promise<QueueNoticesResult> => {
-      const queued = await store.queue(noticesFor(events, { ...view, caseId }), now());
-      if (queued > 0 && deps.onQueued) {
-        deps.onQueued().catch(() => warn('could not wake the notice dispatcher; the next poll delivers', { caseId }));
-      }
-      return { queued };
+    /** Kept for cases whose histories ran it (before the one effect step); new steps use recordCaseEffects. */
+    queueNotices: async (input: QueueNoticesInput): Promise<QueueNoticesResult> => {
+      const queued = await queueIn(deps.db, input);
+      if (queued.queued > 0) wake(input.caseId);
+      return queued;
     },
 
     deliverDueNotices: (_input: DeliverDueNoticesInput = {}): Promise<DeliveryResult> =>

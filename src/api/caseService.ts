@@ -18,7 +18,8 @@ import { openingProblems, type DeadlineThresholds } from '../machines';
 import { TASK_QUEUE, workflowIdForCase } from '../temporal/names';
 import type { CaseWorkflowOptions } from '../workflows';
 import { caseWorkflow } from '../workflows';
-import { mappingNotesQuery, recomputeDeadlinesUpdate, recordedViewUpdate } from '../workflows/definitions';
+import { effectsQuery, mappingNotesQuery, recomputeDeadlinesUpdate, recordedViewUpdate } from '../workflows/definitions';
+import { EFFECTS_DELAYED } from '../domain/effectPolicy';
 import { WEEKDAYS_ONLY, type SchoolCalendar } from '../domain/calendar';
 import type { UpdateDefinition } from '@temporalio/common';
 import { DomainFailure } from '../domain/errors';
@@ -76,6 +77,17 @@ export function createCaseService(deps: CaseServiceDeps) {
     throw error;
   }
 
+  /**
+   * An update answered "effects delayed" keeps that answer for its ID; asked again with the same
+   * Idempotency-Key once the case has recorded everything, the caller gets the recorded case.
+   */
+  async function recordedSince(caseId: string, error: unknown): Promise<CaseView | undefined> {
+    if (!(error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === EFFECTS_DELAYED)) return undefined;
+    const status = await bounded(() => client.workflow.getHandle(workflowIdForCase(caseId)).query(effectsQuery)).catch(() => undefined);
+    if (status?.pending !== 0) return undefined;
+    return (await store.getCase(caseId)) ?? undefined;
+  }
+
   /** Sends one tovholder action to the case's workflow; the Idempotency-Key is the update ID. */
   async function act<I>(caseId: string, update: UpdateDefinition<CaseView, [I], string>, input: I, idempotencyKey?: string) {
     try {
@@ -86,6 +98,8 @@ export function createCaseService(deps: CaseServiceDeps) {
         }),
       );
     } catch (error) {
+      const recorded = await recordedSince(caseId, error);
+      if (recorded !== undefined) return recorded;
       return translate(caseId, error);
     }
   }

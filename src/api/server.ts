@@ -161,6 +161,7 @@ async function runApiProcess(): Promise<void> {
         security: config.security,
         payloadCodecs: dataConverter.payloadCodecs ?? [],
         thresholds: config.thresholds,
+        workflowOptions: { effectsAlertAfterMs: config.effects.alertAfterMs },
         ui: {
           signIn: await signInModeFor(config.auth, config.dataDir, tokens),
           ...(publicBaseUrl !== undefined ? { publicBaseUrl } : {}),

@@ -5,33 +5,13 @@
  * here is idempotent and never lets an older view replace a newer one.
  */
 import { danishDateOf } from '../domain/dates';
-import type { CaseSummary, CaseView, HistoryEntry, ListCasesQuery, Phase, StepStatus } from '../domain/schemas';
+import { summaryColumnsOf, type CaseRowFacts, type CaseViewPart, type CaseViewParts } from '../domain/caseRow';
+import type { CaseSummary, CaseView, HistoryEntry, ListCasesQuery, Phase } from '../domain/schemas';
 import type { CaseStore, Database, RederivedCase } from './types';
 
 type Queryable = Pick<Database, 'query'>;
 
-/** Step statuses that still await work, so their due dates count towards "next due". */
-const PENDING_STATUSES: ReadonlySet<StepStatus> = new Set<StepStatus>(['open', 'due_soon', 'overdue']);
-
-export interface CaseSummaryColumns {
-  nextDueOn: string | null;
-  overdueSteps: number;
-  closedOn: string | null;
-}
-
-/** The summary columns a view implies (pure; exported for tests and for other readers). */
-export function summaryColumnsOf(view: CaseView): CaseSummaryColumns {
-  let nextDueOn: string | null = null;
-  let overdueSteps = 0;
-  for (const step of view.steps) {
-    if (step.status === 'overdue') overdueSteps += 1;
-    // ISO dates order correctly as strings.
-    if (PENDING_STATUSES.has(step.status) && (nextDueOn === null || step.dueOn < nextDueOn)) {
-      nextDueOn = step.dueOn;
-    }
-  }
-  return { nextDueOn, overdueSteps, closedOn: view.closure?.closedOn ?? null };
-}
+export { summaryColumnsOf, type CaseSummaryColumns } from '../domain/caseRow';
 
 // The events go in as one JSON array and are unpacked by the server: one round trip, and no
 // driver-specific array parameters.
@@ -137,6 +117,93 @@ const UPSERT_CASE_SQL = `
     AND EXCLUDED.view IS DISTINCT FROM cases.view
   RETURNING case_id
 `;
+
+/**
+ * One effect step's change to the cases row: the columns from the workflow's facts, the stored
+ * view patched with the parts that changed (parts it no longer has removed), and the history
+ * extended by the events newer than the row's version. A row at least as new is left alone, so
+ * a retried step changes nothing twice.
+ */
+const APPLY_CHANGES_SQL = `
+  INSERT INTO cases (
+    case_id, pupil_ref, school_id, grade, tovholder, opened_on, phase, escalation_level,
+    next_due_on, overdue_steps, version, view, closed_on
+  )
+  VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9::date, $10, $11,
+          $12::jsonb || jsonb_build_object('history', $13::jsonb), $14::date)
+  ON CONFLICT (case_id) DO UPDATE SET
+    pupil_ref = EXCLUDED.pupil_ref,
+    school_id = EXCLUDED.school_id,
+    grade = EXCLUDED.grade,
+    tovholder = EXCLUDED.tovholder,
+    opened_on = EXCLUDED.opened_on,
+    phase = EXCLUDED.phase,
+    escalation_level = EXCLUDED.escalation_level,
+    next_due_on = EXCLUDED.next_due_on,
+    overdue_steps = EXCLUDED.overdue_steps,
+    version = EXCLUDED.version,
+    view = (cases.view - $15::text[]) || $12::jsonb || jsonb_build_object('history',
+             coalesce(cases.view -> 'history', '[]'::jsonb) || coalesce(
+               (SELECT jsonb_agg(e ORDER BY (e ->> 'seq')::integer)
+                  FROM jsonb_array_elements($13::jsonb) AS e
+                 WHERE (e ->> 'seq')::integer > cases.version), '[]'::jsonb)),
+    closed_on = EXCLUDED.closed_on,
+    updated_at = now()
+  WHERE ($11::integer, $16::text) >= (cases.version, cases.view ->> 'asOf')
+  RETURNING case_id
+`;
+
+/** The case's steps become those of its stored view (after APPLY_CHANGES_SQL). */
+const WRITE_STEPS_FROM_ROW_SQL = WRITE_STEPS_SQL.replace(
+  'FROM jsonb_to_recordset($4::jsonb)',
+  'FROM jsonb_to_recordset(coalesce($4::jsonb, (SELECT view -> \'steps\' FROM cases WHERE case_id = $1)))',
+);
+
+export interface CaseChanges {
+  row: CaseRowFacts;
+  changed: CaseViewParts;
+  removed: readonly CaseViewPart[];
+  events: readonly HistoryEntry[];
+}
+
+/**
+ * Writes one effect step's events and row changes inside the caller's transaction. Idempotent:
+ * events are keyed by case and seq, and the row only moves forward.
+ */
+export async function writeCaseChanges(tx: Queryable, { row, changed, removed, events }: CaseChanges): Promise<void> {
+  const history = eventsJson(events);
+  const written = await tx.query(APPLY_CHANGES_SQL, [
+    row.caseId,
+    row.pupilRef,
+    row.schoolId,
+    row.grade,
+    row.tovholder,
+    row.openedOn,
+    row.phase,
+    row.escalationLevel,
+    row.nextDueOn,
+    row.overdueSteps,
+    row.version,
+    JSON.stringify(changed),
+    history,
+    row.closedOn,
+    removed,
+    row.asOf,
+  ]);
+  if (written.length > 0) {
+    await tx.query(WRITE_STEPS_FROM_ROW_SQL, [row.caseId, row.schoolId, row.tovholder, null, row.openedOn]);
+  }
+  if (events.length > 0) await tx.query(INSERT_EVENTS_SQL, [row.caseId, history]);
+}
+
+/** The stored view without its history: what letters and notices read of a case. */
+export async function currentViewOf(tx: Queryable, caseId: string): Promise<CaseView | undefined> {
+  const [found] = await tx.query<{ view: CaseView }>(
+    `SELECT (view - 'history') || '{"history":[]}'::jsonb AS view FROM cases WHERE case_id = $1`,
+    [caseId],
+  );
+  return found?.view;
+}
 
 interface CaseSummaryRow extends Record<string, unknown> {
   case_id: string;

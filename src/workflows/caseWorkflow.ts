@@ -4,13 +4,16 @@
  * next deadline on a durable timer. No Node built-ins here: this code runs in Temporal's sandbox.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   currentUpdateInfo,
+  log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -19,6 +22,13 @@ import { createActor } from 'xstate';
 import type { z } from 'zod';
 import type { Activities } from '../activities';
 import type { SchoolCalendar } from '../domain/calendar';
+import { caseRowOf, viewChangesSince, type RecordedParts } from '../domain/caseRow';
+import {
+  DEFAULT_EFFECTS_ALERT_AFTER_MS,
+  EFFECTS_DELAYED,
+  EFFECTS_RETRY_AFTER_SECONDS,
+  PERMANENT_EFFECT_FAILURES,
+} from '../domain/effectPolicy';
 import type { DomainError } from '../domain/errors';
 import type { CaseView, HistoryEntry, OpenCaseInput } from '../domain/schemas';
 import { parseWith } from '../domain/validation';
@@ -33,11 +43,29 @@ import {
   type CaseCommand,
   type DeadlineThresholds,
 } from '../machines';
-import { caseViewQuery, mappingNotesQuery, recomputeDeadlinesInput, recomputeDeadlinesUpdate, recordedViewUpdate, updateOf } from './definitions';
+import { caseViewQuery, effectsQuery, mappingNotesQuery, recomputeDeadlinesInput, recomputeDeadlinesUpdate, recordedViewUpdate, updateOf } from './definitions';
 
 export interface CaseWorkflowOptions {
   /** Continue-as-new once a run's history has this many events (Temporal also suggests it). */
   maxHistoryEventsPerRun?: number;
+  /** How long effects may fail before an administrator is told (EFFECTS_ALERT_AFTER_MINUTES). */
+  effectsAlertAfterMs?: number;
+}
+
+/** Where recording a case's effects stands; carried across continue-as-new. */
+export interface EffectsState {
+  /** Entries announced but not recorded yet (the effect step failed), oldest first. */
+  pending: HistoryEntry[];
+  /** Epoch ms of the first failure not recovered since. */
+  failingSince?: number;
+  lastFailureAt?: number;
+  attempts: number;
+  lastFailure?: string;
+  /** A step's events were set aside after a permanent failure. */
+  setAside: boolean;
+  /** The last failure was permanent: no background retries until the next action. */
+  permanent: boolean;
+  alerted: boolean;
 }
 
 export type CaseWorkflowArgs =
@@ -49,16 +77,62 @@ export type CaseWorkflowArgs =
       thresholds?: DeadlineThresholds;
       options?: CaseWorkflowOptions;
     }
-  | { kind: 'resume'; snapshot: unknown; appliedUpdateIds: string[]; options?: CaseWorkflowOptions };
+  | { kind: 'resume'; snapshot: unknown; appliedUpdateIds: string[]; options?: CaseWorkflowOptions; effects?: EffectsState };
 
 /** Update IDs remembered across continue-as-new, so a retried request is applied once. */
 const REMEMBERED_UPDATE_IDS = 1000;
 
+/**
+ * The three effect activities of cases recorded before the one effect step: their histories
+ * replay through this path (patch 'one-effect-step'), so they stay registered and unchanged.
+ */
 const { recordCaseEvents, draftLetters, queueNotices } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  // The read model may be down for a while; the case waits for it rather than losing events.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+/**
+ * The one effect step, a local activity: no round trip to the server per action, one marker in
+ * history. Its retries (transient failures) stay inside a request's bound (REQUEST_WAIT_SECONDS,
+ * 10 s by default), so an update answers within it either way; permanent failures are not retried.
+ */
+const { recordCaseEffects } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '3 seconds',
+  scheduleToCloseTimeout: '6 seconds',
+  retry: {
+    initialInterval: '100 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 second',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [...PERMANENT_EFFECT_FAILURES],
+  },
+});
+
+/** Telling an administrator is worth a few tries over a while, not forever. */
+const { alertEffectsFailing } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 8 },
+});
+
+/** After a failed step the case tries again on its own after this, doubling up to the cap. */
+const EFFECTS_RETRY_FIRST_MS = 5_000;
+const EFFECTS_RETRY_MAX_MS = 5 * 60_000;
+
+function effectsDelayed(): ApplicationFailure {
+  const error: DomainError = {
+    code: 'unavailable',
+    detail: 'the action is kept in the case, but recording it (timeline, letters, notices) failed for now and is tried again; ask again with the same Idempotency-Key',
+    retryAfterSeconds: EFFECTS_RETRY_AFTER_SECONDS,
+  };
+  return ApplicationFailure.create({ type: EFFECTS_DELAYED, message: error.detail, nonRetryable: true, details: [error] });
+}
+
+/** The failure's type by the policy; a local activity that ran out of time has none of its own. */
+function failureTypeOf(error: unknown): string {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure) return cause.type ?? 'ApplicationFailure';
+  return cause instanceof Error ? cause.name : 'unknown';
+}
 
 /** The instant the date's timer fires: early in that Danish day, whatever the season. */
 function wakeInstantMs(date: string): number {
@@ -92,7 +166,11 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
   const appliedUpdateIds = args.kind === 'resume' ? [...args.appliedUpdateIds] : [];
   const options = args.options ?? {};
 
-  const unrecorded: HistoryEntry[] = [];
+  const effects: EffectsState =
+    args.kind === 'resume' && args.effects !== undefined
+      ? { ...args.effects, pending: [...args.effects.pending] }
+      : { pending: [], attempts: 0, setAside: false, permanent: false, alerted: false };
+  const unrecorded = effects.pending;
   actor.on('case.recorded', ({ entry }) => unrecorded.push(entry));
   actor.start();
 
@@ -101,20 +179,100 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
     return toCaseView(snapshot.context, availableActions(snapshot));
   };
 
-  // Effects run one at a time, in the order the machine announced them.
-  let recording: Promise<void> = Promise.resolve();
-  const flush = (): Promise<void> => {
+  // What the read model holds of the view, as the last recorded step left it; empty after
+  // continue-as-new, so the first step of a run sends every part.
+  let recordedParts: RecordedParts = new Map();
+  /** True while the case's effects wait on a retry (a step failed). */
+  let unsent = effects.failingSince !== undefined;
+  let flushing = 0;
+  /** Counts changes in whether effects fail: they move the loop's effect timer, nothing else does. */
+  let settled = 0;
+  let alerting: Promise<void> = Promise.resolve();
+
+  const raiseAlert = () => {
+    if (effects.alerted || effects.failingSince === undefined) return;
+    effects.alerted = true;
+    const alert = {
+      caseId: actor.getSnapshot().context.caseId,
+      failingSince: new Date(effects.failingSince).toISOString(),
+      attempts: effects.attempts,
+      lastFailure: effects.lastFailure ?? 'unknown',
+      setAside: effects.setAside,
+    };
+    // Not awaited: the case goes on meanwhile; its own retries are bounded.
+    alerting = alertEffectsFailing(alert).then(
+      () => undefined,
+      () => log.error('could not alert about failing effects', { caseId: alert.caseId }),
+    );
+  };
+
+  /** One effect step per round until everything announced is recorded; false when a step failed. */
+  const recordEffects = async (): Promise<boolean> => {
+    while (unrecorded.length > 0 || unsent) {
+      const count = unrecorded.length;
+      const current = view();
+      const { changed, removed, parts } = viewChangesSince(recordedParts, current);
+      try {
+        await recordCaseEffects({ caseId: current.caseId, events: unrecorded.slice(0, count), row: caseRowOf(current), changed, removed });
+      } catch (error) {
+        const type = failureTypeOf(error);
+        const permanent = (PERMANENT_EFFECT_FAILURES as readonly string[]).includes(type);
+        effects.failingSince ??= Date.now();
+        effects.lastFailureAt = Date.now();
+        effects.attempts += 1;
+        effects.lastFailure = type;
+        effects.permanent = permanent;
+        unsent = true;
+        log.warn('recording the case failed', { caseId: current.caseId, failure: type, permanent, attempts: effects.attempts });
+        if (permanent) {
+          // The same step would be refused again: its events are set aside (the case keeps them
+          // in its own history) so later actions are recorded, and an administrator is told now.
+          unrecorded.splice(0, count);
+          effects.setAside = true;
+          raiseAlert();
+        }
+        return false;
+      }
+      unrecorded.splice(0, count);
+      recordedParts = parts;
+      unsent = false;
+      // Recovered (a set-aside step was alerted at once): a later failure starts afresh.
+      delete effects.failingSince;
+      delete effects.lastFailureAt;
+      delete effects.lastFailure;
+      effects.attempts = 0;
+      effects.permanent = false;
+      effects.setAside = false;
+      effects.alerted = false;
+    }
+    return true;
+  };
+
+  /** The effects of cases recorded before the one effect step, as they ran then. */
+  const recordEffectsAsBefore = async (): Promise<boolean> => {
+    while (unrecorded.length > 0) {
+      const events = unrecorded.splice(0, unrecorded.length);
+      const recorded = { caseId: actor.getSnapshot().context.caseId, events, view: view() };
+      await recordCaseEvents(recorded);
+      if (patched('draft-letters')) await draftLetters(recorded);
+      if (patched('queue-notices')) await queueNotices(recorded);
+    }
+    return true;
+  };
+
+  // Effects run one step at a time, in the order the machine announced them.
+  let recording: Promise<boolean> = Promise.resolve(true);
+  const flush = (): Promise<boolean> => {
+    flushing += 1;
     recording = recording.then(async () => {
-      while (unrecorded.length > 0) {
-        const events = unrecorded.splice(0, unrecorded.length);
-        const recorded = { caseId: actor.getSnapshot().context.caseId, events, view: view() };
-        await recordCaseEvents(recorded);
-        // Letters are drafted from the same entries once they are recorded; the activity picks
-        // those that call for one. Patched: cases started before this replay without it.
-        if (patched('draft-letters')) await draftLetters(recorded);
-        // Notices (due soon, overdue, escalations) go into the outbox from the same entries; the
-        // dispatcher delivers them, so no mail server is waited on here. Patched likewise.
-        if (patched('queue-notices')) await queueNotices(recorded);
+      const wasFailing = unsent;
+      try {
+        // Patched: histories recorded before the one effect step replay through the old path.
+        return await (patched('one-effect-step') ? recordEffects() : recordEffectsAsBefore());
+      } finally {
+        flushing -= 1;
+        // Only a failure or a recovery wakes the loop: a healthy case's timers stay as they were.
+        if (unsent || wasFailing) settled += 1;
       }
     });
     return recording;
@@ -141,7 +299,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
           if (id !== undefined) appliedUpdateIds.push(id);
           changes += 1;
         }
-        await flush();
+        if (!(await flush())) throw effectsDelayed();
         return view();
       },
       {
@@ -167,11 +325,29 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
     at,
   }));
   setHandler(recordedViewUpdate, async () => {
-    await flush();
+    if (!(await flush())) throw effectsDelayed();
     return view();
   });
   setHandler(caseViewQuery, view);
   setHandler(mappingNotesQuery, () => mappingNotesOf(actor.getSnapshot().context));
+  setHandler(effectsQuery, () => ({
+    pending: unrecorded.length + (unsent ? 1 : 0),
+    ...(effects.failingSince !== undefined ? { failingSince: new Date(effects.failingSince).toISOString() } : {}),
+  }));
+
+  const alertAfterMs = options.effectsAlertAfterMs ?? DEFAULT_EFFECTS_ALERT_AFTER_MS;
+  /** When the effects need the loop next (a retry, the alert); undefined when they do not. */
+  const alertAt = (): number | undefined =>
+    !unsent || effects.alerted || effects.failingSince === undefined ? undefined : effects.failingSince + alertAfterMs;
+  const retryAt = (): number | undefined => {
+    if (!unsent || flushing > 0 || effects.permanent || effects.failingSince === undefined) return undefined;
+    const delay = Math.min(EFFECTS_RETRY_MAX_MS, EFFECTS_RETRY_FIRST_MS * 2 ** Math.max(0, effects.attempts - 1));
+    return (effects.lastFailureAt ?? effects.failingSince) + delay;
+  };
+  const effectsWakeAt = (): number | undefined => {
+    const times = [alertAt(), retryAt()].filter((time): time is number => time !== undefined);
+    return times.length > 0 ? Math.min(...times) : undefined;
+  };
 
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested ||
@@ -184,30 +360,41 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
       await flush();
+      await alerting;
       await continueAsNew<typeof caseWorkflow>({
         kind: 'resume',
         snapshot: actor.getPersistedSnapshot(),
         appliedUpdateIds: appliedUpdateIds.slice(-REMEMBERED_UPDATE_IDS),
         options,
+        // Only when something is unrecorded, so the arguments of a healthy case stay as they were.
+        ...(unrecorded.length > 0 || unsent ? { effects: { ...effects, pending: [...unrecorded] } } : {}),
       });
     }
     const next = nextStatusChangeOn(snapshot.context.steps, snapshot.context.today, snapshot.context.calendar, snapshot.context.thresholds);
     const seen = changes;
-    const woken = () => changes !== seen || shouldContinueAsNew();
+    const seenSettled = settled;
+    const woken = () => changes !== seen || settled !== seenSettled || shouldContinueAsNew();
+    const deadlineAt = next === undefined ? undefined : wakeInstantMs(next);
+    const effectsAt = effectsWakeAt();
+    const wakeAt = deadlineAt === undefined ? effectsAt : effectsAt === undefined ? deadlineAt : Math.min(deadlineAt, effectsAt);
     let timedOut = false;
-    if (next === undefined) {
+    if (wakeAt === undefined) {
       await condition(woken);
     } else {
-      const waitMs = wakeInstantMs(next) - Date.now();
+      const waitMs = wakeAt - Date.now();
       timedOut = waitMs <= 0 || !(await condition(woken, waitMs));
     }
-    if (timedOut) {
+    if (timedOut && deadlineAt !== undefined && Date.now() >= deadlineAt) {
       actor.send({ type: 'clock.tick', at: new Date().toISOString() });
       void flush();
+    } else if (timedOut) {
+      if (Date.now() >= (alertAt() ?? Infinity)) raiseAlert();
+      if (Date.now() >= (retryAt() ?? Infinity)) void flush();
     }
   }
 
   await condition(allHandlersFinished);
   await flush();
+  await alerting;
   return view();
 }

@@ -27,6 +27,15 @@ export const caseViewQuery = defineQuery<CaseView>('caseView');
 /** The mapping tracks' notes, for the handover package; like every payload, encrypted by the codec. */
 export const mappingNotesQuery = defineQuery<MappingNotes>('mappingNotes');
 
+/** Whether everything the case announced is recorded: `pending` 0 when it is. */
+export interface EffectsStatus {
+  /** Unrecorded steps (events, or a state change waiting on a retry). */
+  pending: number;
+  /** ISO instant of the first failure not recovered since. */
+  failingSince?: string;
+}
+export const effectsQuery = defineQuery<EffectsStatus>('effects');
+
 // The declared actions' updates by the names tests and callers have always used.
 export const completeStepUpdate = updateOf(completeStep);
 export const decideAssessmentUpdate = updateOf(decideAssessment);

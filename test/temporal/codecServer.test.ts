@@ -185,10 +185,20 @@ describe('codecRouter on what Temporal stored for a case', () => {
     const stored = payloadsIn(history);
     expect(stored.length).toBeGreaterThan(0);
     const json = stored.map(({ payload }) => toJson(payload));
-    // Plain are only what the SDK itself records about patches (patch ids, no case data).
+    // Plain are only what the SDK itself records about patches (patch ids, no case data) and
+    // about local activities (the one effect step's marker: its id, type, attempt and times; its
+    // result is encrypted like any payload), checked below.
     const plain = stored.filter((_found, i) => metadataText(json[i]!).encoding !== 'binary/encrypted');
-    for (const { path } of plain) expect(path).toMatch(/markerRecordedEventAttributes\.details\.patch-data|indexedFields\.TemporalChangeVersion$/);
-    expect(stored.length - plain.length).toBeGreaterThan(3);
+    for (const { path } of plain) {
+      expect(path).toMatch(/markerRecordedEventAttributes\.details\.patch-data|indexedFields\.TemporalChangeVersion$|markerRecordedEventAttributes\.details\.data\.payloads\[0\]$/);
+    }
+    for (const { path, payload } of plain.filter((found) => found.path.includes('details.data.'))) {
+      const meta = JSON.parse(Buffer.from(payload.data ?? new Uint8Array()).toString('utf8')) as Record<string, unknown>;
+      expect(meta.activity_type, path).toBe('recordCaseEffects');
+      expect(Object.keys(meta).filter((key) => !['seq', 'attempt', 'activity_id', 'activity_type', 'complete_time', 'backoff', 'original_schedule_time'].includes(key)), path).toEqual([]);
+    }
+    // At least the workflow's input, the opening's answer (an update result) and the effect step's result.
+    expect(stored.length - plain.length).toBeGreaterThanOrEqual(3);
 
     const response = await fetch(`${server.url}/codec/decode`, {
       method: 'POST',

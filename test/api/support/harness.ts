@@ -15,7 +15,7 @@ import { createActivities } from '../../../src/activities';
 import { createApp, type AppDeps } from '../../../src/api/app';
 import { createHealthCheck } from '../../../src/api/server';
 import { createCaseStore } from '../../../src/db';
-import type { CaseStore } from '../../../src/db/types';
+import type { CaseStore, Database } from '../../../src/db/types';
 import type { CaseView } from '../../../src/domain/schemas';
 import { workflowIdForCase } from '../../../src/temporal/names';
 import { caseViewQuery } from '../../../src/workflows/definitions';
@@ -54,6 +54,8 @@ export interface StartApiOptions {
   port?: number;
   /** Prints the handover package; default Chromium at CHROMIUM_PATH. */
   pdf?: AppDeps['pdf'];
+  /** The database as the worker's activities see it (e.g. with faults injected); default the same one. */
+  workerDatabase?: (db: Database) => Database;
 }
 
 /** Listens on the port (default 0: a free one) and answers once it is known. */
@@ -83,7 +85,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   let listening: Awaited<ReturnType<typeof listen>> | undefined;
   try {
     if (options.worker !== false) {
-      worker = await startTestWorker({ connection: temporal.connection, activities: createActivities({ store, db: database.db }), taskQueue });
+      worker = await startTestWorker({ connection: temporal.connection, activities: createActivities({ store, db: options.workerDatabase?.(database.db) ?? database.db }), taskQueue });
     }
     const app = createApp({
       client: temporal.client,
