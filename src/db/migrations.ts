@@ -387,6 +387,43 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX notices_source_recipient_key ON notices (case_id, source_seq, role, (coalesce(tovholder, '')));
     `,
   },
+  {
+    version: 12,
+    name: 'the pupil directory, absence registrations and concern candidates',
+    sql: `
+      -- The school's roster: names and guardians live here only (never in Temporal, logs, URLs
+      -- or notices). A pupil who leaves the roster keeps the row, so their cases stay readable.
+      CREATE TABLE pupils (
+        school_id       text        COLLATE "C" NOT NULL,
+        pupil_ref       text        COLLATE "C" NOT NULL,
+        grade           integer     NOT NULL CHECK (grade BETWEEN 0 AND 10),
+        class_name      text        NOT NULL,
+        given_name      text        NOT NULL,
+        family_name     text        NOT NULL,
+        guardian1_name  text,
+        guardian1_email text,
+        guardian2_name  text,
+        guardian2_email text,
+        on_roster       boolean     NOT NULL DEFAULT true,
+        updated_at      timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (school_id, pupil_ref)
+      );
+
+      -- One row per registered absence; a school day without a row is a day present. A later
+      -- registration for the same pupil, day and mark replaces the earlier one.
+      CREATE TABLE absence_registrations (
+        school_id  text        COLLATE "C" NOT NULL,
+        pupil_ref  text        COLLATE "C" NOT NULL,
+        day        date        NOT NULL,
+        mark       text        NOT NULL CHECK (mark IN ('day', 'start', 'end')),
+        category   text        NOT NULL CHECK (category IN ('illness', 'leave', 'unlawful')),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (school_id, pupil_ref, day, mark)
+      );
+      -- The school's figures read a date range of every pupil at once.
+      CREATE INDEX absence_registrations_school_day_idx ON absence_registrations (school_id, day);
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */
