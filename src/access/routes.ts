@@ -83,6 +83,12 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
   { method: 'PUT', path: '/api/self-assessments/:roundId/discussion', capability: 'run_self_assessment', scope: 'none' },
   { method: 'PUT', path: '/api/self-assessments/:roundId/priorities', capability: 'run_self_assessment', scope: 'none' },
   { method: 'GET', path: '/api/self-assessments/:roundId/result', capability: 'run_self_assessment', scope: 'none' },
+  { method: 'PUT', path: '/api/schools/:schoolId/pupils', capability: 'import_school_data', scope: 'path' },
+  { method: 'GET', path: '/api/schools/:schoolId/pupils', capability: 'read_pupils', scope: 'path' },
+  { method: 'GET', path: '/api/schools/:schoolId/pupils/:pupilRef', capability: 'read_pupils', scope: 'path' },
+  { method: 'POST', path: '/api/schools/:schoolId/absence', capability: 'import_school_data', scope: 'path' },
+  { method: 'GET', path: '/api/schools/:schoolId/absence', capability: 'read_pupils', scope: 'path' },
+  { method: 'GET', path: '/api/schools/:schoolId/pupils/:pupilRef/absence', capability: 'read_pupils', scope: 'path' },
   { method: 'POST', path: '/codec/decode', capability: 'decode_payloads', scope: 'none' },
   { method: 'POST', path: '/codec/encode', capability: 'decode_payloads', scope: 'none' },
 ];

@@ -121,3 +121,4 @@ export const figuresQuery = z
 export const schoolFiguresQuery = z
   .object({ on: isoDate.optional().meta({ description: 'The figures as of this day; default today' }) })
   .strict();
+export const noQuery = z.object({}).strict();
