@@ -9,7 +9,8 @@
 import { log } from '@temporalio/activity';
 import type { Database } from '../db/types';
 import type { CaseView, HistoryEntry } from '../domain/schemas';
-import { LetterDataError } from '../letters/fields';
+import { LetterDataError, type LetterContext } from '../letters/fields';
+import { createPupilDirectory } from '../school/directory';
 import { letterKindFor, type LetterKind } from '../letters/kinds';
 import type { LetterTemplates } from '../letters/loadTemplates';
 import { renderLetter } from '../letters/render';
@@ -49,12 +50,20 @@ function warnThroughTemporal(message: string, fields: Record<string, string | nu
 
 export function createLetterActivities({ db, templates, warn = warnThroughTemporal }: LetterActivityDeps) {
   const store = createLetterDraftStore(db);
+  const directory = createPupilDirectory(db);
+  const pupilFor = async (view: CaseView): Promise<LetterContext['pupil'] | null> => {
+    const found = await directory.get(view.schoolId, view.pupilRef);
+    if (found === null) return null;
+    return { name: `${found.givenName} ${found.familyName}`, guardians: found.guardians.map((guardian) => guardian.name) };
+  };
   const templatesInForce = createLetterTemplateStore(db, templates);
   return {
     draftLetters: async ({ caseId, events, view }: DraftLettersInput): Promise<DraftLettersResult> => {
       const drafts: NewLetterDraft[] = [];
       // Read once per call: the template in force when these letters are drafted.
       const inForce = new Map<LetterKind, TemplateInForce>();
+      // The names, from the directory, only when a letter is drafted: they go into the stored draft, never into Temporal.
+      let pupil: LetterContext['pupil'] | null | undefined;
       for (const entry of events) {
         const kind = letterKindFor(entry);
         if (kind === undefined) continue;
@@ -74,7 +83,13 @@ export function createLetterActivities({ db, templates, warn = warnThroughTempor
         const template = current.template;
         try {
           const schoolName = templates.schoolNames.get(view.schoolId);
-          const letter = renderLetter(template, { view, entry, ...(schoolName !== undefined ? { schoolName } : {}) });
+          pupil ??= await pupilFor(view);
+          const letter = renderLetter(template, {
+            view,
+            entry,
+            ...(schoolName !== undefined ? { schoolName } : {}),
+            ...(pupil !== null ? { pupil } : {}),
+          });
           drafts.push({ caseId, schoolId: view.schoolId, kind, sourceSeq: entry.seq, ...letter });
         } catch (error) {
           // Retrying cannot give the case a fact it lacks; the case's other effects must go on.
