@@ -1,0 +1,183 @@
+/**
+ * "Elever og fravær": the leader (or an admin) uploads the school's roster and absence files
+ * from the school's own system; a refused file is listed row by row, in Danish, and nothing of it
+ * is stored. The leader also sees every pupil's figures by name (names filled in here only).
+ */
+import { Router, type Request, type Response } from 'express';
+import { absenceImportResult, pupilList, rosterResult, schoolAbsenceList } from '../../school/schemas';
+import { danishDateOf } from '../../domain/dates';
+import { ApiRefusal, type ProblemBody } from '../apiClient';
+import { errorPage, page, signedIn, type UiContext } from '../context';
+import { danishNumber, danishPercent } from '../danish';
+import { asFormBody, text, type FormErrors, NO_ERRORS } from '../forms';
+import { schoolFor } from './overview';
+
+const COLUMN_LABELS: Record<string, string> = {
+  pupilRef: 'elevreference',
+  schoolId: 'skole',
+  grade: 'klassetrin',
+  className: 'klasse',
+  givenName: 'fornavn',
+  familyName: 'efternavn',
+  guardian1Name: 'forælder 1',
+  guardian1Email: 'forælder 1s e-mail',
+  guardian2Name: 'forælder 2',
+  guardian2Email: 'forælder 2s e-mail',
+  date: 'dato',
+  mark: 'registrering',
+  category: 'fraværsårsag',
+};
+
+/** The import's reasons in Danish; the API's own words are English. */
+const MESSAGES: [RegExp, (match: RegExpExecArray) => string][] = [
+  [/^is not a pupil in the school’s directory/, () => 'eleven står ikke i skolens elevliste'],
+  [/^is not the school the (file|roster) is sent for/, () => 'er ikke den skole, filen er sendt for'],
+  [/^is not a date written YYYY-MM-DD/, () => 'er ikke en dato skrevet ÅÅÅÅ-MM-DD'],
+  [/^is not a school day/, () => 'er ikke en skoledag i skolens kalender'],
+  [/^must be day, start or end/, () => 'skal være day, start eller end'],
+  [/^must be day for grade (\d+)/, (m) => `skal være day for ${m[1]}. klasse (registreres én gang om dagen)`],
+  [/^must be start or end for grade (\d+)/, (m) => `skal være start eller end for ${m[1]}. klasse (registreres ved dagens start og slutning)`],
+  [/^must be illness, leave or unlawful/, () => 'skal være illness, leave eller unlawful'],
+  [/^is a missing column/, () => 'kolonnen mangler i filens første linje'],
+  [/^appears twice/, () => 'står to gange i elevlisten'],
+  [/^must be a whole number from 0 to 10/, () => 'skal være et helt tal fra 0 til 10'],
+  [/^is empty while the e-mail is given/, () => 'mangler, når e-mailadressen er udfyldt'],
+  [/^is empty/, () => 'er tom'],
+  [/^is not an e-mail address/, () => 'er ikke en e-mailadresse'],
+  [/^looks like a CPR number/, () => 'ligner et CPR-nummer; brug skolens elevreference'],
+  [/^may contain only/, () => 'må kun indeholde bogstaver, tal, punktum, bindestreg og understreg'],
+];
+
+function danishReason(message: string): string {
+  for (const [pattern, say] of MESSAGES) {
+    const match = pattern.exec(message);
+    if (match) return say(match);
+  }
+  return 'er ikke udfyldt korrekt';
+}
+
+/** A refused file as the page shows it: every bad row in the summary, each linking to the file field. */
+function fileErrors(problem: ProblemBody, fieldId: string, expected: string): FormErrors {
+  const list = (problem.errors ?? []).map((error) => ({
+    fieldId,
+    label: error.row !== undefined && error.row > 1 ? `Række ${error.row}, ${COLUMN_LABELS[error.path] ?? error.path}` : `Kolonnen ${error.path}`,
+    message: danishReason(error.message),
+  }));
+  const missingColumns = (problem.errors ?? []).some((error) => error.message.startsWith('is a missing column'));
+  const general = missingColumns
+    ? `Filens kolonner passer ikke. Forventet: ${expected}. Intet er gemt.`
+    : `Filen er afvist, fordi ${list.length === 1 ? 'en række er' : 'nogle rækker er'} forkerte. Intet i filen er gemt. Ret rækkerne og indlæs hele filen igen.`;
+  return { byField: { [fieldId]: 'Filen er afvist' }, list, general };
+}
+
+const ROSTER_EXPECTED = 'pupilRef, schoolId, grade, className, givenName, familyName, guardian1Name, guardian1Email, guardian2Name, guardian2Email';
+const ABSENCE_EXPECTED = 'pupilRef, schoolId, date, mark, category';
+
+export function schoolDataPagesRouter(ui: UiContext): Router {
+  const router = Router();
+
+  router.use('/elever', (req, res, next) => {
+    const role = signedIn(res).session.principal.role;
+    if (role === 'leader' || role === 'admin') return next();
+    errorPage(ui, req, res, 403);
+  });
+
+  function schoolOf(req: Request, res: Response): { school?: string; schools: string[] } {
+    const asked = typeof req.query.skole === 'string' ? req.query.skole : text(asFormBody(req.body), 'skole') || undefined;
+    return schoolFor(signedIn(res).session.principal, asked);
+  }
+
+  async function show(req: Request, res: Response, school: string, extra: { errors?: FormErrors; notice?: string; form?: string }, status = 200) {
+    const { session, api } = signedIn(res);
+    const isLeader = session.principal.role === 'leader';
+    const today = danishDateOf(ui.now());
+    let rows: Record<string, unknown>[] = [];
+    let quarter: string | undefined;
+    if (isLeader) {
+      const path = `/api/schools/${encodeURIComponent(school)}`;
+      const [pupils, figures] = await Promise.all([api.get(`${path}/pupils`, pupilList), api.get(`${path}/absence?on=${today}`, schoolAbsenceList)]);
+      const byRef = new Map(figures.items.map((item) => [item.pupilRef, item]));
+      quarter = figures.quarter;
+      rows = pupils.items
+        .filter((p) => p.onRoster)
+        .map((p) => {
+          const f = byRef.get(p.pupilRef);
+          return {
+            name: `${p.givenName} ${p.familyName}`,
+            pupilRef: p.pupilRef,
+            className: p.className,
+            unlawfulShare: danishPercent(f?.quarter.unlawfulShare),
+            unlawfulDays: danishNumber(f?.quarter.unlawfulDays),
+            totalShare: danishPercent(f?.schoolYear.totalShare),
+            totalShareValue: f?.schoolYear.totalShare ?? 0,
+          };
+        });
+    }
+    const errors = extra.errors ?? NO_ERRORS;
+    page(
+      ui,
+      req,
+      res,
+      'school-data.njk',
+      {
+        title: 'Elever og fravær',
+        school,
+        isLeader,
+        rows,
+        quarter,
+        today,
+        errors,
+        hasErrors: errors.list.length > 0 || errors.general !== undefined,
+        form: extra.form,
+        notice: extra.notice,
+        rosterExpected: ROSTER_EXPECTED,
+        absenceExpected: ABSENCE_EXPECTED,
+      },
+      status,
+    );
+  }
+
+  router.get('/elever', async (req, res) => {
+    const { school, schools } = schoolOf(req, res);
+    if (school === undefined) {
+      page(ui, req, res, 'school-data.njk', { title: 'Elever og fravær', needSchool: true, schools, action: '/elever' });
+      return;
+    }
+    await show(req, res, school, {});
+  });
+
+  for (const [slug, fieldId, expected] of [
+    ['elevliste', 'elevliste-fil', ROSTER_EXPECTED],
+    ['fravaer', 'fravaer-fil', ABSENCE_EXPECTED],
+  ] as const) {
+    router.post(`/elever/${slug}`, async (req, res) => {
+      const { school } = schoolOf(req, res);
+      if (school === undefined) return errorPage(ui, req, res, 403);
+      const form = asFormBody(req.body);
+      const file = text(form, 'fil');
+      if (file.trim() === '') {
+        const errors: FormErrors = { byField: { [fieldId]: 'Vælg en fil' }, list: [{ fieldId, label: 'Fil', message: 'Vælg en fil' }] };
+        await show(req, res, school, { errors, form: slug }, 400);
+        return;
+      }
+      const { api } = signedIn(res);
+      const path = `/api/schools/${encodeURIComponent(school)}`;
+      try {
+        if (slug === 'elevliste') {
+          const result = await api.sendCsv('PUT', `${path}/pupils`, file, rosterResult);
+          const notice = `Elevlisten er indlæst: ${result.rows} elever, ${result.added} nye, ${result.changed} ændrede, ${result.removed} har forladt listen.`;
+          await show(req, res, school, { notice });
+        } else {
+          const result = await api.sendCsv('POST', `${path}/absence`, file, absenceImportResult);
+          const notice = `Fraværet er indlæst: ${result.rows} rækker, ${result.added} nye, ${result.replaced} rettede, ${result.unchanged} uændrede.`;
+          await show(req, res, school, { notice });
+        }
+      } catch (error) {
+        if (!(error instanceof ApiRefusal) || error.problem.status !== 400) throw error;
+        await show(req, res, school, { errors: fileErrors(error.problem, fieldId, expected), form: slug }, 400);
+      }
+    });
+  }
+
+  return router;
+}
