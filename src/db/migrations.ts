@@ -422,6 +422,31 @@ export const migrations: readonly Migration[] = [
       );
       -- The school's figures read a date range of every pupil at once.
       CREATE INDEX absence_registrations_school_day_idx ON absence_registrations (school_id, day);
+
+      -- What the leader decided about a concern candidate: dismissed with a reason (back only when
+      -- the total share rises past total_share), or a case opened, with the figures kept.
+      CREATE TABLE absence_candidate_decisions (
+        decision_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        school_id   text        COLLATE "C" NOT NULL,
+        pupil_ref   text        COLLATE "C" NOT NULL,
+        decision    text        NOT NULL CHECK (decision IN ('dismissed', 'case_opened')),
+        total_share double precision NOT NULL,
+        reason      text,
+        case_id     text        COLLATE "C",
+        figures     jsonb       NOT NULL,
+        decided_by  text        NOT NULL,
+        decided_at  timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX absence_candidate_decisions_pupil_idx ON absence_candidate_decisions (school_id, pupil_ref, decided_at DESC);
+      CREATE INDEX absence_candidate_decisions_case_idx ON absence_candidate_decisions (case_id);
+
+      -- The nightly run's result per school (and the leader's run-now): what the list shows.
+      CREATE TABLE absence_candidate_runs (
+        school_id text        COLLATE "C" PRIMARY KEY,
+        on_day    date        NOT NULL,
+        result    jsonb       NOT NULL,
+        ran_at    timestamptz NOT NULL DEFAULT now()
+      );
     `,
   },
 ];
