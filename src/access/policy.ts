@@ -33,6 +33,7 @@ export const CAPABILITIES = [
   'run_self_assessment',
   'read_pupils',
   'import_school_data',
+  'run_opsporing',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -62,6 +63,8 @@ export const ACCESS_TABLE: Readonly<Record<Capability, Readonly<Partial<Record<R
   read_pupils: { tovholder: 'school', leader: 'school' },
   // The roster and the absence files come from the school's own systems: its leader or an admin.
   import_school_data: { leader: 'school', admin: 'school' },
+  // Opsporing is the leader's: who is a concern, why, and opening a case or dismissing.
+  run_opsporing: { leader: 'school' },
 };
 
 export function reachOf(role: Role, capability: Capability): Reach | undefined {

@@ -89,6 +89,11 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
   { method: 'POST', path: '/api/schools/:schoolId/absence', capability: 'import_school_data', scope: 'path' },
   { method: 'GET', path: '/api/schools/:schoolId/absence', capability: 'read_pupils', scope: 'path' },
   { method: 'GET', path: '/api/schools/:schoolId/pupils/:pupilRef/absence', capability: 'read_pupils', scope: 'path' },
+  { method: 'GET', path: '/api/schools/:schoolId/absence/signals', capability: 'run_opsporing', scope: 'path' },
+  { method: 'GET', path: '/api/schools/:schoolId/absence/signals/last-run', capability: 'run_opsporing', scope: 'path' },
+  { method: 'POST', path: '/api/schools/:schoolId/absence/signals/run', capability: 'run_opsporing', scope: 'path' },
+  { method: 'POST', path: '/api/schools/:schoolId/absence/candidates/:pupilRef/dismiss', capability: 'run_opsporing', scope: 'path' },
+  { method: 'POST', path: '/api/schools/:schoolId/absence/candidates/:pupilRef/case', capability: 'run_opsporing', scope: 'path', showsCases: true },
   { method: 'POST', path: '/codec/decode', capability: 'decode_payloads', scope: 'none' },
   { method: 'POST', path: '/codec/encode', capability: 'decode_payloads', scope: 'none' },
 ];

@@ -3,6 +3,7 @@ import { loadLetterTemplates, type LetterTemplates } from '../letters/loadTempla
 import { createCaseActivities, type CaseActivityDeps } from './caseActivities';
 import { createLetterActivities } from './letterActivities';
 import { createNoticeActivities, type NoticeOptions } from './noticeActivities';
+import { createOpsporingActivities } from './opsporingActivities';
 
 export interface ActivityDeps extends CaseActivityDeps {
   /** Where letter drafts and the notice outbox are kept (the read model's database). */
@@ -17,7 +18,7 @@ export interface ActivityDeps extends CaseActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const letters = createLetterActivities({ db: deps.db, templates: deps.letterTemplates ?? loadLetterTemplates() });
   const notices = createNoticeActivities({ ...deps.notices, db: deps.db });
-  return { ...createCaseActivities(deps), ...letters, ...notices };
+  return { ...createCaseActivities(deps), ...letters, ...notices, ...createOpsporingActivities({ db: deps.db }) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

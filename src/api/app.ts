@@ -41,6 +41,9 @@ import { createPupilDirectory } from '../school/directory';
 import { createAbsenceFigures } from '../school/figures';
 import { CSV_BODY_LIMIT, CSV_ROUTE, schoolDataRouter } from '../school/routes';
 import { createSchoolDays } from '../school/schoolDays';
+import { createOpsporing } from '../school/opsporing';
+import { runOpsporingNow } from '../school/schedule';
+import { signalRouter } from '../school/signalRoutes';
 
 export interface AppDeps {
   client: Client;
@@ -238,6 +241,17 @@ export function createApp(deps: AppDeps): Express {
       directory: createPupilDirectory(db),
       imports: createAbsenceImport(db, schoolDays),
       figures: createAbsenceFigures(db, schoolDays),
+      now,
+    }),
+  );
+  // Opsporing: the concern candidates, run nightly by a Temporal Schedule or now by the leader.
+  app.use(
+    '/api',
+    signalRouter({
+      db,
+      opsporing: createOpsporing(db, schoolDays),
+      openCase: (input, key) => service.openCase(input, key),
+      runNow: (schoolId, on) => runOpsporingNow(deps.client, schoolId, on, deps.taskQueue),
       now,
     }),
   );

@@ -5,6 +5,9 @@
 import { queryParameters } from '../domain/openapiParameters';
 import { ABSENCE_COLUMNS } from './absence';
 import { ROSTER_COLUMNS } from './directory';
+import { candidateDecision, candidateRun, dismissInput, signalList } from './signalSchemas';
+import { openFromCandidateInput } from './signalRoutes';
+import { OPSPORING_RULES } from './opsporing';
 import { absenceImportResult, figuresQuery, pupil, pupilAbsence, pupilList, rosterResult, schoolAbsenceList, schoolFiguresQuery } from './schemas';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -70,6 +73,55 @@ export function schoolDataPaths() {
         summary: 'Every pupil’s figures: the quarter of `on` and the school year so far',
         parameters: [schoolIdParam, ...queryParameters(schoolFiguresQuery)],
         responses: { 200: json('The figures', id(schoolAbsenceList, 'SchoolAbsenceList')), 400: problem('A bad schoolId or query parameter') },
+      },
+    },
+    '/api/schools/{schoolId}/absence/signals': {
+      get: {
+        summary: 'The school’s concern candidates (opsporing) as of a day, each with why in Danish',
+        description:
+          `A pupil is a candidate when the school year’s total absence share is over ${OPSPORING_RULES.totalShareAbove * 100} %, or on a pattern: absence on the same weekday in ` +
+          `${OPSPORING_RULES.sameWeekdayWeeks} or more of the last ${OPSPORING_RULES.weekdayWindowWeeks} school weeks, on ${OPSPORING_RULES.nextToHolidayDays} or more school days next to a holiday, ` +
+          `or ${OPSPORING_RULES.singleDays} or more single whole days. Pupils with an open case, and pupils dismissed whose share has not risen since, are in \`marked\`, not \`items\`.`,
+        parameters: [schoolIdParam, ...queryParameters(schoolFiguresQuery)],
+        responses: { 200: json('The candidates', id(signalList, 'SignalList')), 400: problem('A bad schoolId or query parameter') },
+      },
+    },
+    '/api/schools/{schoolId}/absence/signals/last-run': {
+      get: {
+        summary: 'The last opsporing run for the school (the nightly schedule, or run now)',
+        parameters: [schoolIdParam],
+        responses: { 200: json('The run', id(candidateRun, 'CandidateRun')), 400: problem('A bad schoolId or query parameter') },
+      },
+    },
+    '/api/schools/{schoolId}/absence/signals/run': {
+      post: {
+        summary: 'Run opsporing for the school now (the nightly workflow, for this school) and answer its result',
+        parameters: [schoolIdParam],
+        responses: { 200: json('The candidates', id(signalList, 'SignalList')), 400: problem('A bad schoolId') },
+      },
+    },
+    '/api/schools/{schoolId}/absence/candidates/{pupilRef}/dismiss': {
+      post: {
+        summary: 'Dismiss a concern candidate with a reason; the pupil returns only when the total share rises further',
+        parameters: [schoolIdParam, pupilRefParam],
+        requestBody: { required: true, content: { 'application/json': { schema: ref(id(dismissInput, 'DismissCandidateInput')) } } },
+        responses: {
+          200: json('The decision', id(candidateDecision, 'CandidateDecision')),
+          400: problem('A bad schoolId, pupilRef or body; `errors` names it'),
+          422: problem('The pupil is not a concern candidate now'),
+        },
+      },
+    },
+    '/api/schools/{schoolId}/absence/candidates/{pupilRef}/case': {
+      post: {
+        summary: 'Open a case from a concern candidate (concern source “absence data”; the figures are kept with the case)',
+        parameters: [schoolIdParam, pupilRefParam],
+        requestBody: { required: true, content: { 'application/json': { schema: ref(id(openFromCandidateInput, 'OpenCaseFromCandidateInput')) } } },
+        responses: {
+          201: json('The case', 'Case'),
+          400: problem('A bad schoolId, pupilRef or body; `errors` names it'),
+          422: problem('The pupil is not a concern candidate now, or the opening breaks a rule'),
+        },
       },
     },
     '/api/schools/{schoolId}/pupils/{pupilRef}/absence': {

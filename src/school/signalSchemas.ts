@@ -60,3 +60,17 @@ export const candidateDecision = z
     decidedAt: z.string(),
   })
   .meta({ id: 'CandidateDecision' });
+
+/** Candidates to act on, and those marked (an open case, or dismissed with the figures not risen). */
+export function splitCandidates(on: string, result: { schoolDaysSoFar: number; items: Candidate[] }): SignalList {
+  return {
+    on,
+    schoolDaysSoFar: result.schoolDaysSoFar,
+    items: result.items.filter((item) => item.openCaseId === null && !item.dismissed),
+    marked: result.items.filter((item) => item.openCaseId !== null || item.dismissed),
+  };
+}
+
+export const candidateRun = z
+  .object({ ranAt: z.string().nullable(), result: signalList.nullable() })
+  .meta({ id: 'CandidateRun', description: 'The last opsporing run for the school (nightly or run now); null before the first' });
