@@ -13,10 +13,13 @@ import * as H from './handMadeSchool';
 let temporal: TestTemporal;
 let app: RunningApi;
 let leader: Visitor;
+/** Friday 27 November 2026, noon: 75 school days into the school year. */
+const TODAY = '2026-11-27T12:00:00Z';
 
 beforeAll(async () => {
   temporal = await connectTestTemporal();
-  app = await startApi({ temporal, kind: 'pglite', ui: { signIn: testLocalSignIn() } });
+  // The pages count as of today: a fixed day keeps the figures the hand count's.
+  app = await startApi({ temporal, kind: 'pglite', ui: { signIn: testLocalSignIn() }, now: () => new Date(TODAY) });
   leader = await signedIn(app.baseUrl, { role: 'leader', school: H.SCHOOL, name: 'leder-lis' });
 }, 120_000);
 
@@ -79,5 +82,35 @@ describe('the school’s data in the pages', () => {
 
     const list = await leader.get('/forloeb');
     expect(plain(mainOf(list.text))).toContain('Asta Testesen');
+  });
+
+  it('when a pupil’s absence passes 10 %, then the leader’s opsporing names them with why, marks the pupil with a case, and opens a case from the list', async () => {
+    // Bertram: five more whole days (start and end) in the week of 16 November: 8 of 75 school days.
+    const more = ['pupilRef,schoolId,date,mark,category', ...['16', '17', '18', '19', '20'].flatMap((d) => [`P-8B-1,H1,2026-11-${d},start,unlawful`, `P-8B-1,H1,2026-11-${d},end,unlawful`])];
+    expect((await upload('fravaer', more.join('\n'))).status).toBe(200);
+    const before = await leader.get(`/elever/opsporing?skole=${H.SCHOOL}`);
+    expect(plain(mainOf(before.text))).toContain('Opsporingen har ikke kørt endnu');
+    const ran = await leader.post(`/elever/opsporing/koer?skole=${H.SCHOOL}`, { _csrf: csrfOf(before.text) });
+    expect(ran.status).toBe(303);
+    const list = await leader.get(ran.location ?? '');
+    const text = plain(mainOf(list.text));
+    expect(text).toContain('Bertram Prøvesen (P-8B-1, 8.B)');
+    expect(text).toContain('Fravær i alt 10,7 % af skoledagene i skoleåret (8 af 75 dage); over 10 %.');
+
+    const noReason = await leader.post(`/elever/opsporing/P-8B-1/afvis?skole=${H.SCHOOL}`, { _csrf: csrfOf(list.text), reason: '' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain('href="#P-8B-1-reason"');
+    const opened = await leader.post(`/elever/opsporing/P-8B-1/opret?skole=${H.SCHOOL}`, { _csrf: csrfOf(list.text), tovholder: 'tovholder-kim' });
+    expect(opened.status, opened.text.slice(0, 500)).toBe(303);
+    expect(opened.location).toMatch(/^\/forloeb\/[0-9a-f-]{36}\?udfoert=oprettet$/);
+    const casePage = await leader.get(opened.location ?? '');
+    expect(plain(mainOf(casePage.text))).toContain('Forløb for Bertram Prøvesen');
+    expect(plain(mainOf(casePage.text))).toContain('Fraværsdata');
+
+    const again = await leader.post(`/elever/opsporing/koer?skole=${H.SCHOOL}`, { _csrf: csrfOf(list.text) });
+    const after = await leader.get(again.location ?? '');
+    expect(tableRows(after.text).map((row) => [row[0], row[2]])).toEqual([
+      ['Bertram Prøvesen (P-8B-1)', 'Har et åbent forløb'],
+    ]);
   });
 });

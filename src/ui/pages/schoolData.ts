@@ -9,7 +9,9 @@ import { danishDateOf } from '../../domain/dates';
 import { ApiRefusal, type ProblemBody } from '../apiClient';
 import { errorPage, page, signedIn, type UiContext } from '../context';
 import { danishNumber, danishPercent } from '../danish';
-import { asFormBody, text, type FormErrors, NO_ERRORS } from '../forms';
+import { asFormBody, fieldId, text, type FormErrors, NO_ERRORS } from '../forms';
+import { candidateDecision, candidateRun, signalList, type Candidate } from '../../school/signalSchemas';
+import { caseView } from '../../domain/schemas';
 import { schoolFor } from './overview';
 
 const COLUMN_LABELS: Record<string, string> = {
@@ -178,6 +180,88 @@ export function schoolDataPagesRouter(ui: UiContext): Router {
       }
     });
   }
+
+  // ---- Opsporing: the leader's list of concern candidates -------------------------------------
+
+  router.use('/elever/opsporing', (req, res, next) => {
+    if (signedIn(res).session.principal.role === 'leader') return next();
+    errorPage(ui, req, res, 403);
+  });
+
+  async function showCandidates(req: Request, res: Response, school: string, extra: { errors?: FormErrors; notice?: string; values?: Record<string, string> }, status = 200) {
+    const { api } = signedIn(res);
+    const path = `/api/schools/${encodeURIComponent(school)}`;
+    const [run, pupils] = await Promise.all([api.get(`${path}/absence/signals/last-run`, candidateRun), api.get(`${path}/pupils`, pupilList)]);
+    const names = new Map(pupils.items.map((p) => [p.pupilRef, `${p.givenName} ${p.familyName}`]));
+    const shown = (item: Candidate) => ({
+      ...item,
+      name: names.get(item.pupilRef) ?? item.pupilRef,
+      totalShareText: danishPercent(item.figures.totalShare),
+      absentText: danishNumber(item.figures.illnessDays + item.figures.leaveDays + item.figures.unlawfulDays),
+      slug: fieldId(item.pupilRef),
+    });
+    const errors = extra.errors ?? NO_ERRORS;
+    page(
+      ui,
+      req,
+      res,
+      'opsporing.njk',
+      {
+        title: 'Opsporing',
+        school,
+        ranAt: run.ranAt,
+        ranOn: run.result?.on,
+        items: (run.result?.items ?? []).map(shown),
+        marked: (run.result?.marked ?? []).map(shown),
+        errors,
+        values: extra.values ?? {},
+        notice: extra.notice,
+        today: danishDateOf(ui.now()),
+      },
+      status,
+    );
+  }
+
+  router.get('/elever/opsporing', async (req, res) => {
+    const { school, schools } = schoolOf(req, res);
+    if (school === undefined) {
+      page(ui, req, res, 'school-data.njk', { title: 'Elever og fravær', needSchool: true, schools, action: '/elever/opsporing' });
+      return;
+    }
+    await showCandidates(req, res, school, { notice: req.query.udfoert === 'afvist' ? 'Kandidaten er afvist. Eleven kommer kun igen, hvis fraværet stiger.' : undefined });
+  });
+
+  router.post('/elever/opsporing/koer', async (req, res) => {
+    const { school } = schoolOf(req, res);
+    if (school === undefined) return errorPage(ui, req, res, 403);
+    await signedIn(res).api.post(`/api/schools/${encodeURIComponent(school)}/absence/signals/run`, {}, signalList);
+    res.redirect(303, `/elever/opsporing?skole=${encodeURIComponent(school)}`);
+  });
+
+  router.post('/elever/opsporing/:pupilRef/:what', async (req, res) => {
+    const { school } = schoolOf(req, res);
+    const what = req.params.what;
+    if (school === undefined || (what !== 'afvis' && what !== 'opret')) return errorPage(ui, req, res, 404);
+    const ref = req.params.pupilRef ?? '';
+    const form = asFormBody(req.body);
+    const { api } = signedIn(res);
+    const path = `/api/schools/${encodeURIComponent(school)}/absence/candidates/${encodeURIComponent(ref)}`;
+    const field = `${fieldId(ref)}-${what === 'afvis' ? 'reason' : 'tovholder'}`;
+    try {
+      if (what === 'afvis') {
+        await api.post(`${path}/dismiss`, { reason: text(form, 'reason') }, candidateDecision);
+        res.redirect(303, `/elever/opsporing?skole=${encodeURIComponent(school)}&udfoert=afvist`);
+      } else {
+        const view = await api.post(`${path}/case`, { tovholder: text(form, 'tovholder') }, caseView);
+        res.redirect(303, `/forloeb/${view.caseId}?udfoert=oprettet`);
+      }
+    } catch (error) {
+      if (!(error instanceof ApiRefusal) || ![400, 422].includes(error.problem.status)) throw error;
+      const message = error.problem.status === 422 ? 'Eleven er ikke længere kandidat (der er et forløb, eller eleven er afvist). Kør opsporingen igen.' : what === 'afvis' ? 'Skriv hvorfor eleven afvises' : 'Skriv tovholderens navn';
+      const errors: FormErrors = { byField: { [field]: message }, list: [{ fieldId: field, label: what === 'afvis' ? 'Begrundelse' : 'Tovholder', message }] };
+      await showCandidates(req, res, school, { errors, values: { [field]: text(form, what === 'afvis' ? 'reason' : 'tovholder') } }, 400);
+    }
+  });
 
   return router;
 }
