@@ -31,7 +31,8 @@ export function createAbsenceFigures(db: Pick<Database, 'query'>, schoolDays: Sc
   return {
     async pupil(schoolId: string, pupilRef: string, on: IsoDate, weeksFrom?: IsoDate): Promise<PupilAbsence> {
       const { yearFrom, firstQuarter, days } = await calendarFor(schoolId, on);
-      const quarterRows = await db.query<{ quarter: string; school_days: number; unlawful_days: number }>(
+      // The two statements are independent: on a server they run on two connections at once.
+      const [quarterRows, [year]] = await Promise.all([db.query<{ quarter: string; school_days: number; unlawful_days: number }>(
         `WITH marks AS (
            SELECT day, category, ${AMOUNT_SQL} AS amount FROM absence_registrations
            WHERE school_id = $1 AND pupil_ref = $2 AND day >= $4::date AND day <= $5::date
@@ -42,8 +43,7 @@ export function createAbsenceFigures(db: Pick<Database, 'query'>, schoolDays: Sc
          FROM unnest($3::date[]) AS d(day) LEFT JOIN marks m ON m.day = d.day
          GROUP BY 1 ORDER BY 1`,
         [schoolId, pupilRef, days, firstQuarter.from, on],
-      );
-      const [year] = await db.query<{ school_days: number; illness: number; leave: number; unlawful: number }>(
+      ), db.query<{ school_days: number; illness: number; leave: number; unlawful: number }>(
         `WITH marks AS (
            SELECT day, category, ${AMOUNT_SQL} AS amount FROM absence_registrations
            WHERE school_id = $1 AND pupil_ref = $2 AND day >= $4::date AND day <= $5::date
@@ -54,7 +54,7 @@ export function createAbsenceFigures(db: Pick<Database, 'query'>, schoolDays: Sc
                 coalesce(sum(m.amount) FILTER (WHERE m.category = 'unlawful'), 0)::float8 AS unlawful
          FROM marks m JOIN days USING (day)`,
         [schoolId, pupilRef, days, yearFrom, on],
-      );
+      )]);
       const quarters: QuarterFigures[] = quarterRows.map((row) => ({
         quarter: row.quarter,
         schoolDays: row.school_days,

@@ -15,13 +15,11 @@ export interface SchoolDays {
   calendar(schoolId: string, fromYear: number, toYear: number): Promise<SchoolCalendar>;
 }
 
-export function createSchoolDays(settings: Pick<CalendarSettings, 'schoolHolidays'>): SchoolDays {
+export function createSchoolDays(settings: Pick<CalendarSettings, 'schoolHolidaysOfYears'>): SchoolDays {
   async function calendar(schoolId: string, fromYear: number, toYear: number): Promise<SchoolCalendar> {
-    const daysOff: Holiday[] = [];
-    // The year before as well: its Christmas holiday reaches into January.
-    for (let year = fromYear - 1; year <= toYear; year += 1) {
-      daysOff.push(...danishPublicHolidays(year), ...(await settings.schoolHolidays(schoolId, year)).holidays);
-    }
+    // The year before as well: its Christmas holiday reaches into January. One query for all years.
+    const daysOff: Holiday[] = await settings.schoolHolidaysOfYears(schoolId, fromYear - 1, toYear);
+    for (let year = fromYear - 1; year <= toYear; year += 1) daysOff.push(...danishPublicHolidays(year));
     return { daysOff };
   }
   return {
