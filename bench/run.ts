@@ -422,7 +422,9 @@ async function main(): Promise<void> {
   }
 }
 
-const suite = process.argv[2] === 'temporal' ? runTemporalBench(process.argv.slice(3)) : main();
+// `npm run bench -- temporal` and `-- absence` are suites of their own (bench/temporal, bench/absence.ts).
+const suite =
+  process.argv[2] === 'temporal' ? runTemporalBench(process.argv.slice(3)) : process.argv[2] === 'absence' ? import('./absence') : main();
 suite.catch((error: unknown) => {
   if (error instanceof BenchFailure || error instanceof TemporalBenchFailure) {
     process.stderr.write(`bench failed: ${error.message}\n`);

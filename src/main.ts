@@ -12,6 +12,7 @@ import { createHealthCheck, startApi } from './api/server';
 import { loadConfig } from './config';
 import { createCaseStore, openDatabase } from './db/index';
 import { noticeDispatcherWaker, startNoticeDispatcher } from './notices/dispatcher';
+import { ensureOpsporingSchedule } from './school/schedule';
 import { noticeSetup } from './notices/setup';
 import { failStartup, onShutdownSignal } from './lifecycle';
 import { tokenVerifierFor } from './access';
@@ -135,6 +136,8 @@ async function main(): Promise<void> {
     // The notice dispatcher (one per namespace; this finds it when it runs already). Without mail
     // there is nothing for it to do: notices wait in the outbox.
     if (notices.mailer) await startNoticeDispatcher(client);
+    // The nightly opsporing (one schedule per namespace; this finds it when it exists already).
+    await ensureOpsporingSchedule(client);
 
     const tokens = await tokenVerifierFor(config.auth, config.dataDir);
     // Cookies are Secure when people reach the service over https.

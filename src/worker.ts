@@ -15,6 +15,7 @@ import { ConfigError, loadConfig, type EffectsConfig } from './config';
 import { createCaseStore, openDatabase } from './db/index';
 import { failStartup, isMainModule, onShutdownSignal } from './lifecycle';
 import { noticeDispatcherWaker, startNoticeDispatcher } from './notices/dispatcher';
+import { ensureOpsporingSchedule } from './school/schedule';
 import { noticeSetup } from './notices/setup';
 import { createLogger, errorFields, type LogFields, type Logger } from './logger';
 import { caseDataConverter } from './temporal/dataConverter';
@@ -139,6 +140,8 @@ async function runWorkerProcess(): Promise<void> {
       });
       const running = worker.run();
       if (notices.mailer) await startNoticeDispatcher(client);
+      // The nightly opsporing (one schedule per namespace; this finds it when it exists already).
+      await ensureOpsporingSchedule(client);
       logger.info('worker running', { taskQueue: TASK_QUEUE, namespace: config.temporalNamespace });
 
       const conn = connection;

@@ -31,6 +31,9 @@ export const CAPABILITIES = [
   'read_audit_log',
   'decode_payloads',
   'run_self_assessment',
+  'read_pupils',
+  'import_school_data',
+  'run_opsporing',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -56,6 +59,12 @@ export const ACCESS_TABLE: Readonly<Record<Capability, Readonly<Partial<Record<R
   // The self-assessment is of the whole municipality's work, and its result shows figures from
   // every school's cases: only for those bound to every school.
   run_self_assessment: { municipality: 'all_schools', admin: 'all_schools' },
+  // Pupils' names and absence as cases: the school's own staff, never the municipality.
+  read_pupils: { tovholder: 'school', leader: 'school' },
+  // The roster and the absence files come from the school's own systems: its leader or an admin.
+  import_school_data: { leader: 'school', admin: 'school' },
+  // Opsporing is the leader's: who is a concern, why, and opening a case or dismissing.
+  run_opsporing: { leader: 'school' },
 };
 
 export function reachOf(role: Role, capability: Capability): Reach | undefined {

@@ -4,6 +4,7 @@ import { createCaseActivities, type CaseActivityDeps } from './caseActivities';
 import { createEffectActivities, type EffectActivityDeps } from './effectActivities';
 import { createLetterActivities, createLetterDrafting } from './letterActivities';
 import { createNoticeActivities, createNoticeQueueing, type NoticeOptions } from './noticeActivities';
+import { createOpsporingActivities } from './opsporingActivities';
 
 export interface ActivityDeps extends CaseActivityDeps {
   /** Where letter drafts and the notice outbox are kept (the read model's database). */
@@ -30,7 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...(deps.notices?.mailer !== undefined ? { mailer: deps.notices.mailer } : {}),
     ...(publicBaseUrl !== undefined ? { publicBaseUrl } : {}),
   });
-  return { ...createCaseActivities(deps), ...letters, ...notices, ...effects };
+  return { ...createCaseActivities(deps), ...letters, ...notices, ...effects, ...createOpsporingActivities({ db: deps.db }) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -9,7 +9,8 @@
 import { log } from '@temporalio/activity';
 import type { Database } from '../db/types';
 import type { CaseView, HistoryEntry } from '../domain/schemas';
-import { LetterDataError } from '../letters/fields';
+import { LetterDataError, type LetterContext } from '../letters/fields';
+import { createPupilDirectory } from '../school/directory';
 import { letterKindFor, type LetterKind } from '../letters/kinds';
 import type { LetterTemplates } from '../letters/loadTemplates';
 import { renderLetter } from '../letters/render';
@@ -55,7 +56,15 @@ export function createLetterDrafting({ templates, warn = warnThroughTemporal }: 
   return async (db: Database, { caseId, events, view }: DraftLettersInput): Promise<DraftLettersResult> => {
     const store = createLetterDraftStore(db);
     const templatesInForce = createLetterTemplateStore(db, templates);
+    const directory = createPupilDirectory(db);
     const drafts: NewLetterDraft[] = [];
+    // The names, from the directory, only when a letter is drafted: they go into the stored draft, never into Temporal.
+    let pupil: LetterContext['pupil'] | null | undefined;
+    const pupilFor = async (): Promise<LetterContext['pupil'] | null> => {
+      const found = await directory.get(view.schoolId, view.pupilRef);
+      if (found === null) return null;
+      return { name: `${found.givenName} ${found.familyName}`, guardians: found.guardians.map((guardian) => guardian.name) };
+    };
     // Read once per call: the template in force when these letters are drafted.
     const inForce = new Map<LetterKind, TemplateInForce>();
     for (const entry of events) {
@@ -77,7 +86,13 @@ export function createLetterDrafting({ templates, warn = warnThroughTemporal }: 
       const template = current.template;
       try {
         const schoolName = templates.schoolNames.get(view.schoolId);
-        const letter = renderLetter(template, { view, entry, ...(schoolName !== undefined ? { schoolName } : {}) });
+        pupil ??= await pupilFor();
+        const letter = renderLetter(template, {
+          view,
+          entry,
+          ...(schoolName !== undefined ? { schoolName } : {}),
+          ...(pupil !== null ? { pupil } : {}),
+        });
         drafts.push({ caseId, schoolId: view.schoolId, kind, sourceSeq: entry.seq, ...letter });
       } catch (error) {
         // Retrying cannot give the case a fact it lacks; the case's other effects must go on.

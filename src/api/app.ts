@@ -39,6 +39,14 @@ import { createUi, type UiOptions } from '../ui';
 import { createRenderer } from '../ui/render';
 import { handoverRouter } from '../handover/routes';
 import { chromiumPdfRenderer, type PdfRenderer } from '../handover/pdf';
+import { createAbsenceImport } from '../school/absence';
+import { createPupilDirectory } from '../school/directory';
+import { createAbsenceFigures } from '../school/figures';
+import { CSV_BODY_LIMIT, CSV_ROUTE, schoolDataRouter } from '../school/routes';
+import { createSchoolDays } from '../school/schoolDays';
+import { createOpsporing } from '../school/opsporing';
+import { runOpsporingNow } from '../school/schedule';
+import { signalRouter } from '../school/signalRoutes';
 
 export interface AppDeps {
   client: Client;
@@ -191,10 +199,18 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', (req, _res, next) => {
     if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') return next();
     if (!hasBody(req) || req.is(['application/json', 'application/*+json']) !== false) return next();
-    next(new DomainFailure({ code: 'unsupported_media_type', detail: 'send the body as application/json' }));
+    // The school's roster and absence files come as CSV.
+    if (CSV_ROUTE.test(req.path) && req.is(['text/csv', 'text/plain']) !== false) return next();
+    next(
+      new DomainFailure({
+        code: 'unsupported_media_type',
+        detail: CSV_ROUTE.test(req.path) ? 'send the file as text/csv (UTF-8)' : 'send the body as application/json',
+      }),
+    );
   });
   // The codec endpoint reads payload-sized bodies (up to 2 MB each) with its own parser.
   app.use('/api', express.json({ limit: '256kb' }));
+  app.use('/api/schools', express.text({ type: ['text/csv', 'text/plain'], limit: CSV_BODY_LIMIT }));
   app.use(['/api', '/codec'], accessGuard({ db, audit, ...(deps.logError ? { logError: deps.logError } : {}) }));
   if (deps.payloadCodecs !== undefined) app.use('/codec', codecRouter({ codec: deps.payloadCodecs }));
 
@@ -224,6 +240,28 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/api', auditRouter(audit));
+  // The school's pupils and absence: the directory, the imports and the figures.
+  const schoolDays = createSchoolDays(calendarSettings);
+  app.use(
+    '/api',
+    schoolDataRouter({
+      directory: createPupilDirectory(db),
+      imports: createAbsenceImport(db, schoolDays),
+      figures: createAbsenceFigures(db, schoolDays),
+      now,
+    }),
+  );
+  // Opsporing: the concern candidates, run nightly by a Temporal Schedule or now by the leader.
+  app.use(
+    '/api',
+    signalRouter({
+      db,
+      opsporing: createOpsporing(db, schoolDays),
+      openCase: (input, key) => service.openCase(input, key),
+      runNow: (schoolId, on) => runOpsporingNow(deps.client, schoolId, on, deps.taskQueue),
+      now,
+    }),
+  );
   // The municipality's self-assessment of its absence work (Børns Vilkår's tool).
   app.use('/api', selfAssessmentRouter({ db, now }));
 
@@ -245,7 +283,7 @@ export function createApp(deps: AppDeps): Express {
       });
     }
     if (bodyParserType === 'entity.too.large') {
-      return sendDomainError(res, { code: 'payload_too_large', detail: 'the body is larger than 256 kB' });
+      return sendDomainError(res, { code: 'payload_too_large', detail: 'the body is larger than the route takes (256 kB of JSON, 64 MB of CSV)' });
     }
     // Other refusals of the body parser (charset, encoding): a 4xx with no internal message.
     const status = (error as { status?: unknown; expose?: unknown }).status;

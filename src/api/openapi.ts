@@ -8,6 +8,7 @@ import * as schemas from '../domain/schemas';
 import { letterDraftPaths, letterTemplatePaths } from '../letters/openapi';
 import { noticePaths } from '../notices/openapi';
 import { selfAssessmentPaths } from '../selfAssessment/openapi';
+import { schoolDataPaths } from '../school/openapi';
 import { calendarQuery, deadlineQuery, holidaysQuery } from './calendarRoutes';
 import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
 import { auditQuery } from '../access/auditLog';
@@ -41,7 +42,15 @@ function componentSchemas(): Record<string, unknown> {
       detail: { type: 'string' },
       errors: {
         type: 'array',
-        items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+        items: {
+          type: 'object',
+          required: ['path', 'message'],
+          properties: {
+            path: { type: 'string' },
+            message: { type: 'string' },
+            row: { type: 'integer', description: 'For a refused file: the bad row’s line in the file (the header is line 1)' },
+          },
+        },
       },
     },
   };
@@ -316,7 +325,7 @@ function withBearerAuth<T extends Record<string, Record<string, { responses?: Re
         ...(takesInput && operation.responses?.[400] === undefined ? { 400: problem('A bad header, query parameter or body; `errors` names it') } : {}),
         401: problem('No valid bearer token (missing, expired, wrongly signed, wrong issuer or audience)'),
         ...(operation.responses?.[403] === undefined ? { 403: problem('The caller’s role or schools do not reach this; cases answer 404 instead') } : {}),
-        ...(operation.requestBody !== undefined
+        ...(operation.requestBody !== undefined && operation.responses?.[415] === undefined
           ? { 413: problem('The body is larger than 256 kB'), 415: problem('The body is not application/json') }
           : {}),
         429: problem('Too many requests from this caller; see Retry-After'),
@@ -388,6 +397,7 @@ export function buildOpenApiDocument() {
       ...calendarPaths(),
       ...accessPaths(),
       ...selfAssessmentPaths(),
+      ...schoolDataPaths(),
     }),
     components: {
       schemas: componentSchemas(),

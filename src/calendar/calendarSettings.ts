@@ -32,8 +32,24 @@ export function createCalendarSettings(db: Pick<Database, 'query'>) {
     return { holidays: defaultSchoolHolidays(year), source: 'default' };
   }
 
+  /** The school holidays of several years at once (one query), each year as schoolHolidays answers it. */
+  async function schoolHolidaysOfYears(schoolId: string, fromYear: number, toYear: number): Promise<Holiday[]> {
+    const rows = await db.query<{ scope: string; year: number; holidays: Holiday[] }>(
+      `SELECT scope, year, holidays FROM school_holidays WHERE year BETWEEN $1 AND $2 AND scope IN ($3, $4)`,
+      [fromYear, toYear, schoolId, MUNICIPALITY_SCOPE],
+    );
+    const out: Holiday[] = [];
+    for (let year = fromYear; year <= toYear; year += 1) {
+      const own = rows.find((row) => row.year === year && row.scope === schoolId);
+      const municipal = rows.find((row) => row.year === year && row.scope === MUNICIPALITY_SCOPE);
+      out.push(...(own ?? municipal)?.holidays ?? defaultSchoolHolidays(year));
+    }
+    return out;
+  }
+
   return {
     schoolHolidays,
+    schoolHolidaysOfYears,
 
     /** Replaces the school holidays of one scope and year in one statement: all or nothing. */
     async setSchoolHolidays(scope: string, year: number, holidays: readonly Holiday[]): Promise<void> {

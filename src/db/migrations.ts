@@ -401,6 +401,68 @@ export const migrations: readonly Migration[] = [
         WHERE type IN ('escalation', 'closed');
     `,
   },
+  {
+    version: 13,
+    name: 'the pupil directory, absence registrations and concern candidates',
+    sql: `
+      -- The school's roster: names and guardians live here only (never in Temporal, logs, URLs
+      -- or notices). A pupil who leaves the roster keeps the row, so their cases stay readable.
+      CREATE TABLE pupils (
+        school_id       text        COLLATE "C" NOT NULL,
+        pupil_ref       text        COLLATE "C" NOT NULL,
+        grade           integer     NOT NULL CHECK (grade BETWEEN 0 AND 10),
+        class_name      text        NOT NULL,
+        given_name      text        NOT NULL,
+        family_name     text        NOT NULL,
+        guardian1_name  text,
+        guardian1_email text,
+        guardian2_name  text,
+        guardian2_email text,
+        on_roster       boolean     NOT NULL DEFAULT true,
+        updated_at      timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (school_id, pupil_ref)
+      );
+
+      -- One row per registered absence; a school day without a row is a day present. A later
+      -- registration for the same pupil, day and mark replaces the earlier one.
+      CREATE TABLE absence_registrations (
+        school_id  text        COLLATE "C" NOT NULL,
+        pupil_ref  text        COLLATE "C" NOT NULL,
+        day        date        NOT NULL,
+        mark       text        NOT NULL CHECK (mark IN ('day', 'start', 'end')),
+        category   text        NOT NULL CHECK (category IN ('illness', 'leave', 'unlawful')),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (school_id, pupil_ref, day, mark)
+      );
+      -- The school's figures read a date range of every pupil at once.
+      CREATE INDEX absence_registrations_school_day_idx ON absence_registrations (school_id, day);
+
+      -- What the leader decided about a concern candidate: dismissed with a reason (back only when
+      -- the total share rises past total_share), or a case opened, with the figures kept.
+      CREATE TABLE absence_candidate_decisions (
+        decision_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        school_id   text        COLLATE "C" NOT NULL,
+        pupil_ref   text        COLLATE "C" NOT NULL,
+        decision    text        NOT NULL CHECK (decision IN ('dismissed', 'case_opened')),
+        total_share double precision NOT NULL,
+        reason      text,
+        case_id     text        COLLATE "C",
+        figures     jsonb       NOT NULL,
+        decided_by  text        NOT NULL,
+        decided_at  timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX absence_candidate_decisions_pupil_idx ON absence_candidate_decisions (school_id, pupil_ref, decided_at DESC);
+      CREATE INDEX absence_candidate_decisions_case_idx ON absence_candidate_decisions (case_id);
+
+      -- The nightly run's result per school (and the leader's run-now): what the list shows.
+      CREATE TABLE absence_candidate_runs (
+        school_id text        COLLATE "C" PRIMARY KEY,
+        on_day    date        NOT NULL,
+        result    jsonb       NOT NULL,
+        ran_at    timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

@@ -8,6 +8,11 @@ export interface FieldProblem {
   message: string;
 }
 
+/** A bad row of an imported file: its line in the file (the header is line 1), the column and why. */
+export interface RowProblem extends FieldProblem {
+  row: number;
+}
+
 /**
  * Every refusal the service answers, one member per `code`. `problemOf` (src/domain/problems.ts)
  * maps each to its status, title and type in one exhaustive switch, so a new code does not
@@ -28,6 +33,10 @@ export type DomainError =
   | { code: 'route_not_found'; detail: string }
   | { code: 'not_allowed_now'; detail: string }
   | { code: 'rule_violated'; detail: string; errors: FieldProblem[] }
+  /** An imported file with bad rows: refused whole, every bad row named; nothing of it written. */
+  | { code: 'file_refused'; detail: string; errors: RowProblem[] }
+  /** A pupil not in the school's directory (or one the caller may not see). */
+  | { code: 'pupil_not_found'; detail: string }
   | { code: 'not_configured'; detail: string }
   | { code: 'unauthenticated'; detail: string }
   | { code: 'forbidden'; detail: string; errors: FieldProblem[] }
@@ -58,6 +67,8 @@ const CODES: Record<DomainErrorCode, true> = {
   route_not_found: true,
   not_allowed_now: true,
   rule_violated: true,
+  file_refused: true,
+  pupil_not_found: true,
   not_configured: true,
   unauthenticated: true,
   forbidden: true,

@@ -53,6 +53,10 @@ export function problemOf(error: DomainError): Problem {
       };
     case 'rule_violated':
       return { type: `${PROBLEM_BASE}rule-violated`, title: 'A domain rule is broken', status: 422, detail, errors: error.errors };
+    case 'file_refused':
+      return { type: `${PROBLEM_BASE}file-refused`, title: 'The file was refused', status: 400, detail, errors: error.errors };
+    case 'pupil_not_found':
+      return { type: `${PROBLEM_BASE}pupil-not-found`, title: 'Pupil not found', status: 404, detail };
     case 'unsupported_media_type':
       return { type: `${PROBLEM_BASE}unsupported-media-type`, title: 'Unsupported media type', status: 415, detail };
     case 'method_not_allowed':

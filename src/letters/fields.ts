@@ -15,6 +15,11 @@ export interface LetterContext {
   entry: HistoryEntry;
   /** The school's name as the municipality lists it; the school's id is used when absent. */
   schoolName?: string;
+  /**
+   * The pupil as the school's directory has them, read when the letter is drafted (the names
+   * live in PostgreSQL only); absent when the pupil is not in the directory.
+   */
+  pupil?: { name: string; guardians: readonly string[] };
 }
 
 /** The case lacks a fact the letter needs (a machine change, not a template error). */
@@ -61,6 +66,23 @@ export const LETTER_FIELDS: readonly LetterField[] = [
     kinds: ALL,
     multiline: false,
     value: ({ view }) => view.pupilRef,
+  },
+  {
+    name: 'pupilName',
+    description: 'Elevens navn fra skolens elevliste; »[elevens navn]« til at udfylde, når eleven ikke står i elevlisten',
+    kinds: ALL,
+    multiline: false,
+    value: ({ pupil }) => pupil?.name ?? '[elevens navn]',
+  },
+  {
+    name: 'guardianNames',
+    description: 'Forældrenes navne fra skolens elevliste, fx »Carl Prøvesen og Dorte Prøvesen«; »forældre« når elevlisten ikke har dem',
+    kinds: ALL,
+    multiline: false,
+    value: ({ pupil }) => {
+      const names = pupil?.guardians ?? [];
+      return names.length === 0 ? 'forældre' : names.join(' og ');
+    },
   },
   {
     name: 'schoolId',

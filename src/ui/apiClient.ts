@@ -10,7 +10,7 @@ export const problemBody = z.object({
   status: z.number().int(),
   title: z.string(),
   detail: z.string(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string(), row: z.number().int().optional() })).optional(),
 });
 export type ProblemBody = z.infer<typeof problemBody>;
 
@@ -28,6 +28,8 @@ export interface ApiClient {
   /** Settings are replaced whole (PUT) or reset (DELETE); neither needs an idempotency key. */
   put<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>>;
   delete<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>>;
+  /** A file sent as it is, as text/csv (the school's roster and absence imports). */
+  sendCsv<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, csv: string, schema: S): Promise<z.output<S>>;
 }
 
 /** Where this process answers, as seen from the request that came in. */
@@ -41,14 +43,22 @@ export function loopbackBaseUrl(req: Request): string {
 }
 
 export function createApiClient(baseUrl: string, token: string, timeoutMs = 30_000): ApiClient {
-  async function call<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, schema: S, body?: unknown, key?: string): Promise<z.output<S>> {
+  async function call<S extends z.ZodType>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    schema: S,
+    body?: unknown,
+    key?: string,
+    csv?: string,
+  ): Promise<z.output<S>> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (csv !== undefined) headers['content-type'] = 'text/csv; charset=utf-8';
     if (key !== undefined) headers['idempotency-key'] = key;
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: JSON.stringify(body) } : csv !== undefined ? { body: csv } : {}),
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
@@ -71,5 +81,6 @@ export function createApiClient(baseUrl: string, token: string, timeoutMs = 30_0
     post: (path, body, schema, key) => call('POST', path, schema, body, key),
     put: (path, body, schema) => call('PUT', path, schema, body),
     delete: (path, schema) => call('DELETE', path, schema),
+    sendCsv: (method, path, csv, schema) => call(method, path, schema, undefined, undefined, csv),
   };
 }

@@ -155,6 +155,7 @@ export function navFor(principal: Principal, currentPath: string) {
   if (principal.role === 'leader' || principal.role === 'resource_team') items.push({ href: '/ressourceteam', text: 'Ressourceteamet' });
   if (principal.role === 'municipality') items.push({ href: '/analyse', text: 'Analyse' });
   if (principal.role === 'admin') items.push({ href: '/indstillinger', text: 'Indstillinger' });
+  if (principal.role === 'leader' || principal.role === 'admin') items.push({ href: '/elever', text: 'Elever og fravær' });
   if (principal.role === 'leader') items.push({ href: '/forloeb/nyt', text: 'Opret forløb' });
   if (principal.role === 'municipality' || principal.role === 'admin') items.push({ href: '/selvevaluering', text: 'Selvevaluering' });
   items.push({ href: '/docs/forloebspakke', text: 'Forløbspakken' });

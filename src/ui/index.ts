@@ -14,6 +14,8 @@ import { myCasesRouter } from './pages/myCases';
 import { overviewRouter } from './pages/overview';
 import { selfAssessmentPagesRouter } from './pages/selfAssessment';
 import { settingsRouter } from './pages/settings';
+import { schoolDataPagesRouter } from './pages/schoolData';
+import { multipartForm } from './multipart';
 import { createRenderer, DKFDS_DIR, UI_ASSETS_DIR } from './render';
 import { createSessionStore } from './session/sessionStore';
 import { localSignInRouter } from './signIn/localSignIn';
@@ -62,10 +64,11 @@ const UI_PREFIXES = [
   '/analyse',
   '/indstillinger',
   '/selvevaluering',
+  '/elever',
 ];
 
 /** The pages behind sign-in besides the case pages: the overviews, analytics, settings and the self-assessment. */
-const OVERVIEW_PREFIXES = ['/oversigt', '/maanedsgennemgang', '/ressourceteam', '/analyse', '/indstillinger', '/selvevaluering'];
+const OVERVIEW_PREFIXES = ['/oversigt', '/maanedsgennemgang', '/ressourceteam', '/analyse', '/indstillinger', '/selvevaluering', '/elever'];
 
 export function isUiPath(path: string): boolean {
   return path === '/' || UI_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || path.startsWith(`${prefix}.`));
@@ -102,6 +105,8 @@ function uiRouter(deps: UiDeps): { router: Router; context: UiContext } {
   const router = Router();
   router.use(uiAssets());
   router.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 }));
+  // The school's roster and absence files, uploaded from a plain form.
+  router.use('/elever', multipartForm(64 * 1024 * 1024));
   router.use(loadSession(ui));
 
   router.get('/', (req, res) => {
@@ -150,6 +155,7 @@ function uiRouter(deps: UiDeps): { router: Router; context: UiContext } {
   router.use(overviewRouter(ui));
   router.use(analyticsRouter(ui));
   router.use(settingsRouter(ui));
+  router.use(schoolDataPagesRouter(ui));
   router.use(uiErrorHandler(ui));
   return { router, context: ui };
 }

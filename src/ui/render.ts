@@ -34,6 +34,7 @@ export function createRenderer(options: { watch?: boolean } = {}): Renderer {
   env.addGlobal('iconSprite', new nunjucks.runtime.SafeString(iconSprite()));
   env.addGlobal('da', danish);
   env.addFilter('danishDate', (value: unknown) => (typeof value === 'string' ? danish.danishDate(value) : '–'));
+  env.addFilter('danishNumber', (value: unknown) => (typeof value === 'number' ? danish.danishNumber(value) : '–'));
   env.addFilter('json', (value: unknown) => JSON.stringify(value));
   return (template, context) => env.render(template, context);
 }

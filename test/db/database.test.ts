@@ -51,6 +51,9 @@ describe.each(DATABASE_KINDS)('database on %s', (kind) => {
          WHERE table_schema = current_schema() ORDER BY table_name`,
       );
       expect(tables.map((row) => row.name)).toEqual([
+        'absence_candidate_decisions',
+        'absence_candidate_runs',
+        'absence_registrations',
         'audit_log',
         'case_events',
         'case_steps',
@@ -59,6 +62,7 @@ describe.each(DATABASE_KINDS)('database on %s', (kind) => {
         'letter_templates',
         'notice_digests',
         'notices',
+        'pupils',
         'resource_team_rhythms',
         'schema_migrations',
         'school_contacts',

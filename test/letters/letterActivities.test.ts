@@ -9,6 +9,7 @@ import { createCaseStore } from '../../src/db';
 import type { CaseStore } from '../../src/db/types';
 import type { CaseView } from '../../src/domain/schemas';
 import { loadLetterTemplates } from '../../src/letters/loadTemplates';
+import { createPupilDirectory } from '../../src/school/directory';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/databases';
 import { PARENT_CONVERSATION_DUE, caseInActionPlan, openedCase, type Walked } from './views';
 
@@ -51,6 +52,19 @@ describe.each(DATABASE_KINDS)('the draftLetters activity, on %s', (kind) => {
     expect(drafts).toHaveLength(1);
     expect(drafts[0]).toMatchObject({ kind: 'parent_conversation_invitation', status: 'draft', language: 'da', school_id: 'S1', source_seq: 1 });
     expect(drafts[0]?.body).toContain(PARENT_CONVERSATION_DUE);
+  });
+
+  it('when the pupil is in the school’s directory, then the invitation names the pupil from it', async () => {
+    await createPupilDirectory(t.db).replaceRoster(
+      'S1',
+      'pupilRef,schoolId,grade,className,givenName,familyName,guardian1Name,guardian1Email,guardian2Name,guardian2Email\nP-4711,S1,6,6.A,Ellen,Navnesen,Finn Navnesen,,,\n',
+    );
+    const { draftLetters } = createLetterActivities({ db: t.db, templates });
+    const input = await recorded(openedCase());
+    await draftLetters(input);
+    const [draft] = await draftsOf(input.caseId);
+    expect(draft?.body).toMatch(/^Kære forældre til Ellen Navnesen i 6\. klasse \(elevreference P-4711\)$/m);
+    await t.db.query(`DELETE FROM pupils WHERE school_id = 'S1'`);
   });
 
   it('when the activity is retried with the same input, then the letter is drafted once', async () => {

@@ -180,8 +180,8 @@ describe('refusing a bad template', () => {
   });
 
   it('when the subject names an unknown field, then it is refused too', () => {
-    const error = refusal(() => checkTemplate(template('closure_summary', 'ok', 'Til {{pupilName}}')));
-    expect(error.field).toBe('pupilName');
+    const error = refusal(() => checkTemplate(template('closure_summary', 'ok', 'Til {{pupilCpr}}')));
+    expect(error.field).toBe('pupilCpr');
     expect(error.message).toContain('subject');
   });
 

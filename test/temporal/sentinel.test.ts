@@ -9,6 +9,8 @@
  *
  * The control runs the same case without the codec and must find the sentinels (else the search
  * could never fail). The sentinels differ per route, so each route is shown to be stored at all.
+ * A pupil's name from the school's directory is the exception: it must be absent even from the
+ * control, as it never enters Temporal (the letter that names the pupil shows it was used).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -21,6 +23,7 @@ import { createActivities } from '../../src/activities';
 import { createCaseService } from '../../src/api/caseService';
 import { DomainFailure } from '../../src/domain/errors';
 import { createCaseStore } from '../../src/db';
+import { createPupilDirectory } from '../../src/school/directory';
 import type { CaseView } from '../../src/domain/schemas';
 import { caseDataConverter } from '../../src/temporal/dataConverter';
 import { startDevServer } from '../../src/temporal/devServer';
@@ -46,6 +49,8 @@ function sentinels() {
     failure: `SENTINEL-FAIL-${tag()}`,
     /** The input of an update its validator rejects. */
     rejected: `SENTINEL-REJECT-${tag()}`,
+    /** The pupil's name in the school's directory (PostgreSQL only; filled into the letter there). */
+    pupilName: `SENTINELNAME${tag()}`,
   };
 }
 type Sentinels = ReturnType<typeof sentinels>;
@@ -69,7 +74,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 /** For each sentinel, the files (relative to `dir`) holding it in any stored form. */
 async function whereFound(dir: string, marks: Sentinels): Promise<Record<keyof Sentinels, string[]>> {
-  const found: Record<keyof Sentinels, string[]> = { text: [], failure: [], rejected: [] };
+  const found: Record<keyof Sentinels, string[]> = { text: [], failure: [], rejected: [], pupilName: [] };
   for (const file of await filesUnder(dir)) {
     const content = await readFile(file);
     for (const kind of Object.keys(found) as (keyof Sentinels)[]) {
@@ -88,6 +93,8 @@ interface Run {
   lastFailure: { message: string; keyId: string | undefined; decodedMessage: string | undefined } | undefined;
   /** Key ids (or 'plain') of every payload in the case's history. */
   historyKeyIds: string[];
+  /** The letter drafted at opening, as stored in PostgreSQL. */
+  invitation: string | undefined;
 }
 
 const dirs: string[] = [];
@@ -150,9 +157,14 @@ async function runCase(keyring: Keyring | undefined, marks: Sentinels): Promise<
 
     const service = createCaseService({ client, store, taskQueue });
     const today = todayInDenmark();
+    const schoolId = uniqueSchool();
+    await createPupilDirectory(database.db).replaceRoster(
+      schoolId,
+      `pupilRef;schoolId;grade;className;givenName;familyName;guardian1Name;guardian1Email;guardian2Name;guardian2Email\nP-4711;${schoolId};6;6.A;${marks.pupilName};Elevsen;Forælder ${marks.pupilName};;;\n`,
+    );
     const opened = await service.openCase({
       pupilRef: 'P-4711',
-      schoolId: uniqueSchool(),
+      schoolId,
       grade: 6,
       tovholder: 'tovholder-kim',
       openedOn: addDays(today, -14),
@@ -211,10 +223,14 @@ async function runCase(keyring: Keyring | undefined, marks: Sentinels): Promise<
       };
     }
     const historyKeyIds = payloadsIn(history).map(({ payload }) => payloadKeyId(payload) ?? 'plain');
+    const [invitation] = await database.db.query<{ body: string }>(
+      `SELECT body FROM letter_drafts WHERE case_id = $1 AND kind = 'parent_conversation_invitation'`,
+      [caseId],
+    );
 
     // Stop everything, the server last and cleanly (SIGTERM): SQLite checkpoints its WAL on close.
     await cleanUp();
-    return { files: (await filesUnder(dataDir)).map((file) => path.relative(dataDir, file)), found: await whereFound(dataDir, marks), final, lastFailure, historyKeyIds };
+    return { files: (await filesUnder(dataDir)).map((file) => path.relative(dataDir, file)), found: await whereFound(dataDir, marks), final, lastFailure, historyKeyIds, invitation: invitation?.body };
   } finally {
     await cleanUp();
   }
@@ -230,7 +246,9 @@ describe('what Temporal keeps on disk about a case', () => {
     // The failed first attempt is in the history, encoded and encrypted, readable with the key.
     expect(run.lastFailure).toEqual({ message: 'Encoded failure', keyId: 'sentinel-k1', decodedMessage: `the read model refused the events: ${marks.failure}` });
 
-    expect(run.found).toEqual({ text: [], failure: [], rejected: [] });
+    expect(run.found).toEqual({ text: [], failure: [], rejected: [], pupilName: [] });
+    // The name was there to be found: the letter drafted at opening names the pupil, in PostgreSQL.
+    expect(run.invitation).toContain(`${marks.pupilName} Elevsen`);
     // Only the SDK's patch markers are plain; everything else in the history is under the key.
     expect(run.historyKeyIds.filter((id) => id !== 'plain').length).toBeGreaterThan(10);
     expect(new Set(run.historyKeyIds.filter((id) => id !== 'plain'))).toEqual(new Set(['sentinel-k1']));
@@ -247,5 +265,9 @@ describe('what Temporal keeps on disk about a case', () => {
     expect(run.found.failure.filter((file) => file.startsWith('temporal.sqlite'))).not.toEqual([]);
     // Temporal does not store a rejected update at all (it leaves no trace in the history).
     expect(run.found.rejected).toEqual([]);
+    // The pupil's name never reaches Temporal at all, encrypted or not: it is read from the
+    // directory only where a letter is written, and the draft goes to PostgreSQL.
+    expect(run.invitation).toContain(`${marks.pupilName} Elevsen`);
+    expect(run.found.pupilName).toEqual([]);
   }, 240_000);
 });

@@ -15,8 +15,38 @@ import { ApiRefusal, type ApiClient } from '../apiClient';
 import { errorPage, page, signedIn, type UiContext } from '../context';
 import * as da from '../danish';
 import { processDiagramFor } from '../processPicture';
+import { attendanceChart, isoWeek } from '../attendanceChart';
+import { pupil, pupilAbsence, type PupilAbsence } from '../../school/schemas';
 
 export const caseIdParam = z.uuid();
+
+/** A pupil not in the directory (or no figures yet): the page shows the reference alone. */
+async function orNotFound<T>(answer: Promise<T>): Promise<T | undefined> {
+  try {
+    return await answer;
+  } catch (error) {
+    if (error instanceof ApiRefusal && (error.problem.status === 404 || error.problem.status === 403)) return undefined;
+    throw error;
+  }
+}
+
+/** The case page's attendance section: the current quarter's shares and the weeks since opening. */
+function attendanceOf(absence: PupilAbsence, today: string) {
+  const quarter = absence.quarters.at(-1);
+  const weeks = (absence.weeks ?? []).map((week) => ({
+    ...week,
+    weekNumber: isoWeek(week.weekStart),
+    absentDays: week.illnessDays + week.leaveDays + week.unlawfulDays,
+    percentText: week.attendanceShare === null ? 'Ingen skoledage' : da.danishPercent(week.attendanceShare),
+  }));
+  return {
+    quarter: quarter === undefined ? undefined : { ...quarter, shareText: da.danishPercent(quarter.unlawfulShare) },
+    schoolYear: { ...absence.schoolYear, shareText: da.danishPercent(absence.schoolYear.totalShare) },
+    weeks,
+    chart: attendanceChart(weeks),
+    today,
+  };
+}
 
 const calendarAnswer = z.object({ holidays: z.array(z.object({ from: isoDate, to: isoDate, name: z.string().optional() })) });
 
@@ -96,11 +126,15 @@ export function casePageRouter(ui: UiContext): Router {
     // The case first: a case out of reach stops here with the same 404 as one that does not exist.
     const view = await api.get(`/api/cases/${caseId}`, caseView);
     const today = danishDateOf(ui.now());
-    const [timeline, drafts, calendar, picture] = await Promise.all([
+    const pupilPath = `/api/schools/${encodeURIComponent(view.schoolId)}/pupils/${encodeURIComponent(view.pupilRef)}`;
+    const [timeline, drafts, calendar, picture, pupilFound, absence] = await Promise.all([
       api.get(`/api/cases/${caseId}/timeline`, caseTimeline),
       api.get(`/api/cases/${caseId}/drafts`, letterDraftList),
       schoolCalendar(api, view.schoolId, today),
       processDiagramFor(view),
+      // The name from the school's directory, filled in here and nowhere earlier.
+      orNotFound(api.get(pupilPath, pupil)),
+      orNotFound(api.get(`${pupilPath}/absence?on=${today}&from=${view.openedOn <= today ? view.openedOn : today}`, pupilAbsence)),
     ]);
     const completable = new Set(view.available?.steps ?? []);
     const steps = view.steps.map((step) => ({
@@ -139,6 +173,8 @@ export function casePageRouter(ui: UiContext): Router {
       picture,
       notice: doneCode !== undefined ? DONE[doneCode] : undefined,
       today,
+      pupil: pupilFound,
+      attendance: absence === undefined ? undefined : attendanceOf(absence, today),
     });
   });
 

@@ -10,6 +10,7 @@ import { overdueBoard } from '../../domain/readModelSchemas';
 import { caseSummary, caseView, concernSource, phase as phaseSchema, type CaseSummary } from '../../domain/schemas';
 import { danishDateOf } from '../../domain/dates';
 import { ApiRefusal } from '../apiClient';
+import { pupilList } from '../../school/schemas';
 import { page, signedIn, type UiContext } from '../context';
 import { CONCERN_LABELS, PHASE_LABELS } from '../danish';
 import { asFormBody, formErrors, NO_ERRORS, optional, text, type FormBody, type FormErrors } from '../forms';
@@ -46,11 +47,14 @@ export function myCasesRouter(ui: UiContext): Router {
     if (filters.fase !== undefined) query.set('phase', filters.fase);
     if (tovholder !== undefined) query.set('tovholder', tovholder);
     const boardQuery = new URLSearchParams({ schoolId: school, ...(tovholder !== undefined ? { tovholder } : {}) });
-    const [{ items }, board, everyone] = await Promise.all([
+    const [{ items }, board, everyone, directory] = await Promise.all([
       api.get(`/api/cases?${query.toString()}`, caseList),
       api.get(`/api/overdue?${boardQuery.toString()}`, overdueBoard),
       principal.role === 'leader' ? api.get(`/api/cases?schoolId=${encodeURIComponent(school)}`, caseList) : Promise.resolve({ items: [] }),
+      // Names from the school's directory, filled in on the page only.
+      api.get(`/api/schools/${encodeURIComponent(school)}/pupils`, pupilList),
     ]);
+    const names = new Map(directory.items.map((p) => [p.pupilRef, `${p.givenName} ${p.familyName}`]));
     const worst = new Map<string, DeadlineState>();
     for (const item of board.items) {
       if (item.status === 'overdue' || worst.get(item.caseId) === undefined) worst.set(item.caseId, item.status);
@@ -61,7 +65,7 @@ export function myCasesRouter(ui: UiContext): Router {
       .map((summary) => ({ ...summary, state: worst.get(summary.caseId) ?? ('open' as const) }))
       .filter((row) => filters.status === undefined || row.state === filters.status)
       .sort((a, b) => (a.nextDueOn ?? '9999') .localeCompare(b.nextDueOn ?? '9999') || a.openedOn.localeCompare(b.openedOn))
-      .map((row) => ({ ...row, stateLabel: STATE_LABELS[row.state], phaseLabel: PHASE_LABELS[row.phase] }));
+      .map((row) => ({ ...row, pupilName: names.get(row.pupilRef), stateLabel: STATE_LABELS[row.state], phaseLabel: PHASE_LABELS[row.phase] }));
     const tovholders = [...new Set(everyone.items.map((summary) => summary.tovholder))].sort((a, b) => a.localeCompare(b, 'da'));
     page(ui, req, res, 'my-cases.njk', {
       title: principal.role === 'leader' ? 'Skolens forløb' : 'Mine forløb',

@@ -55,6 +55,11 @@ export class HttpClient {
     return this.send<T>(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   }
 
+  /** Sends a CSV file as the body (`text/csv`). */
+  async sendCsv<T = unknown>(method: 'POST' | 'PUT', path: string, csv: string): Promise<Answer<T>> {
+    return this.send<T>(path, { method, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: csv });
+  }
+
   private async send<T>(path: string, init: RequestInit): Promise<Answer<T>> {
     const headers = new Headers(init.headers);
     if (!headers.has('authorization')) {

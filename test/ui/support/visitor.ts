@@ -26,7 +26,15 @@ export class Visitor {
     });
   }
 
-  private async send(path: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Reply> {
+  /** A form with a file field, as multipart/form-data (what a browser sends for `<input type="file">`). */
+  upload(path: string, fields: Record<string, string>, file: { field: string; name: string; text: string }): Promise<Reply> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    form.append(file.field, new Blob([file.text], { type: 'text/csv' }), file.name);
+    return this.send(path, { method: 'POST', headers: {}, body: form });
+  }
+
+  private async send(path: string, init: { method: string; headers: Record<string, string>; body?: string | FormData }): Promise<Reply> {
     const headers: Record<string, string> = { accept: 'text/html', ...init.headers };
     if (this.jar.size > 0) headers.cookie = [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
     const res = await fetch(`${this.baseUrl}${path}`, { ...init, headers, redirect: 'manual' });
