@@ -300,6 +300,9 @@ export const caseView = z
     grade: z.number().int(),
     tovholder: z.string(),
     openedOn: isoDate,
+    enteredOn: isoDate
+      .optional()
+      .meta({ description: 'The school date the case was entered into the service (later than openedOn for a case begun on paper)' }),
     concern: openCaseInput.shape.concern,
     phase,
     steps: z.array(step),

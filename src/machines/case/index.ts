@@ -9,10 +9,12 @@ export {
   DUE_SOON_SCHOOL_DAYS,
   FOLLOW_UP_MAX_DAYS,
   FOLLOW_UP_MIN_DAYS,
+  doneOnTime,
   dueSoonFrom,
   LEADER_ALERT_SCHOOL_DAYS,
   leaderAlertFrom,
   nextStatusChangeOn,
+  passedBeforeEntry,
   statusOn,
 } from './deadlines';
 export type { DeadlineThresholds } from './deadlines';
