@@ -18,6 +18,7 @@ export const CAPABILITIES = [
   'read_case',
   'act_on_case',
   'reassign_case',
+  'withdraw_case',
   'read_overdue_board',
   'read_monthly_review',
   'read_resource_team_agenda',
@@ -41,6 +42,8 @@ export const ACCESS_TABLE: Readonly<Record<Capability, Readonly<Partial<Record<R
   act_on_case: { tovholder: 'coordinated', leader: 'school' },
   /** Who carries a case is the leader's decision, not the tovholder's. */
   reassign_case: { leader: 'school' },
+  /** Opening a case is the leader's decision; so is declaring it opened in error. */
+  withdraw_case: { leader: 'school' },
   read_overdue_board: { tovholder: 'school', leader: 'school' },
   read_monthly_review: { leader: 'school' },
   read_resource_team_agenda: { leader: 'school', resource_team: 'school' },

@@ -387,6 +387,15 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX notices_source_recipient_key ON notices (case_id, source_seq, role, (coalesce(tovholder, '')));
     `,
   },
+  {
+    version: 12,
+    name: 'withdrawn cases, left out of lists and analytics',
+    sql: `
+      -- A case withdrawn as opened in error keeps its row and events for the audit; lists, boards,
+      -- reviews and analytics leave it out. Derived from the stored view, so it can never disagree.
+      ALTER TABLE cases ADD COLUMN withdrawn boolean GENERATED ALWAYS AS (view ? 'withdrawal') STORED;
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

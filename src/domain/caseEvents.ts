@@ -42,6 +42,19 @@ export const CASE_EVENT_DETAILS = {
   }),
   /** The leader gave the case another tovholder; the reason is free text, never put in a notice. */
   tovholder_reassigned: z.object({ from: z.string(), to: z.string(), reason: z.string() }),
+  /** A mistake put right: each field with its value before and after, and why (free text). */
+  corrected: z.object({
+    changes: z.array(
+      z.discriminatedUnion('field', [
+        z.object({ field: z.literal('openedOn'), from: isoDate, to: isoDate }),
+        z.object({ field: z.literal('grade'), from: z.number().int(), to: z.number().int() }),
+        z.object({ field: z.literal('pupilRef'), from: z.string(), to: z.string() }),
+      ]),
+    ),
+    reason: z.string(),
+  }),
+  /** A case opened in error, withdrawn: it leaves lists and analytics, its record stays. */
+  withdrawn: z.object({ reason: z.string() }),
 } as const;
 
 export type CaseEventType = keyof typeof CASE_EVENT_DETAILS;
@@ -61,6 +74,8 @@ export const caseEventType = z.enum([
   'closed',
   'deadlines_recomputed',
   'tovholder_reassigned',
+  'corrected',
+  'withdrawn',
 ] satisfies CaseEventType[]);
 
 /** The fields every entry has besides its kind and detail. */
@@ -98,6 +113,8 @@ export const historyEntry = z
     entry('closed'),
     entry('deadlines_recomputed'),
     entry('tovholder_reassigned'),
+    entry('corrected'),
+    entry('withdrawn'),
   ])
   .meta({ id: 'HistoryEntry' });
 export type HistoryEntry = z.infer<typeof historyEntry>;
@@ -129,6 +146,8 @@ export const timelineEvent = z
     timelineEntry('closed'),
     timelineEntry('deadlines_recomputed'),
     timelineEntry('tovholder_reassigned'),
+    timelineEntry('corrected'),
+    timelineEntry('withdrawn'),
   ])
   .meta({ id: 'TimelineEvent' });
 export type TimelineEvent = z.infer<typeof timelineEvent>;

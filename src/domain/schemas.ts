@@ -278,7 +278,17 @@ export type Closure = z.infer<typeof closure>;
 
 
 /** The actions the web UI offers the tovholder, by the machine's own event names (a subset of the declared ones). */
-export const caseAction = z.enum(['step.complete', 'assessment.decide', 'plan.submit', 'followUp.record', 'escalate', 'close']);
+export const caseAction = z.enum([
+  'step.complete',
+  'assessment.decide',
+  'plan.submit',
+  'followUp.record',
+  'escalate',
+  'close',
+  'case.correct',
+  'tovholder.reassign',
+  'case.withdraw',
+]);
 export type CaseAction = z.infer<typeof caseAction>;
 
 export const availableActionsView = z
@@ -317,6 +327,10 @@ export const caseView = z
     escalationLevel: z.number().int().min(0).max(3),
     escalations: z.array(escalation),
     closure: closure.optional(),
+    withdrawal: z
+      .object({ on: isoDate, reason: z.string() })
+      .optional()
+      .meta({ description: 'Set when the case was withdrawn as opened in error; it is then left out of lists and analytics' }),
     history: z.array(historyEntry),
     asOf: isoDate.meta({ description: 'The school date the step statuses were last computed for' }),
     available: availableActionsView.optional(),

@@ -76,6 +76,7 @@ export function createResourceTeam(db: Pick<Database, 'query'>) {
            FROM case_events e
            JOIN cases c ON c.case_id = e.case_id
           WHERE c.school_id = $1
+            AND NOT c.withdrawn
             AND e.type = 'escalation'
             AND e.on_date <= $2::date
             AND ($3::date IS NULL OR e.on_date >= $3::date)

@@ -53,6 +53,9 @@ export const ACTION_LABELS: Record<CaseAction, string> = {
   'followUp.record': 'Registrér en opfølgning',
   escalate: 'Eskalér forløbet',
   close: 'Afslut forløbet',
+  'case.correct': 'Ret oplysninger',
+  'tovholder.reassign': 'Giv forløbet en ny tovholder',
+  'case.withdraw': 'Træk forløbet tilbage',
 };
 
 export const EVENT_LABELS: Record<CaseEventType, string> = {
@@ -69,6 +72,8 @@ export const EVENT_LABELS: Record<CaseEventType, string> = {
   closed: 'Forløbet blev afsluttet',
   deadlines_recomputed: 'Fristerne blev beregnet igen efter skolens kalender',
   tovholder_reassigned: 'Forløbet fik en ny tovholder',
+  corrected: 'Oplysninger rettet',
+  withdrawn: 'Forløbet blev trukket tilbage (oprettet ved en fejl)',
 };
 
 export const EXTERNAL_RESOURCE_LABELS = {

@@ -325,3 +325,42 @@ export function recordAssessment(context: CaseContext, event: AssessmentInput & 
   }
   return next;
 }
+
+/** A mistake put right: the fields change, and a new opening date moves the open steps' deadlines. */
+export function correctCase(
+  context: CaseContext,
+  event: { openedOn?: IsoDate | undefined; grade?: number | undefined; pupilRef?: string | undefined; reason: string } & At,
+): CaseContext {
+  const changes: CaseEventDetail<'corrected'>['changes'] = [];
+  let next: CaseContext = context;
+  if (event.openedOn !== undefined && event.openedOn !== context.openedOn) {
+    changes.push({ field: 'openedOn', from: context.openedOn, to: event.openedOn });
+    next = { ...next, openedOn: event.openedOn };
+    // Done steps keep the deadline they were done against; open ones count from the right date.
+    next = {
+      ...next,
+      steps: next.steps.map((step) => (isSettled(step.status) ? step : { ...step, dueOn: dueDateFor(step.stepId, next, next.calendar) })),
+    };
+    const openFollowUp = next.steps.find((step) => step.stepId.startsWith('follow_up_') && !isSettled(step.status));
+    if (openFollowUp !== undefined) next = { ...next, nextFollowUpDue: openFollowUp.dueOn };
+  }
+  if (event.grade !== undefined && event.grade !== context.grade) {
+    changes.push({ field: 'grade', from: context.grade, to: event.grade });
+    next = { ...next, grade: event.grade };
+  }
+  if (event.pupilRef !== undefined && event.pupilRef !== context.pupilRef) {
+    changes.push({ field: 'pupilRef', from: context.pupilRef, to: event.pupilRef });
+    next = { ...next, pupilRef: event.pupilRef };
+  }
+  return withEntry(next, event.at, context.today, 'corrected', { changes, reason: event.reason });
+}
+
+/** Withdrawn as opened in error: every open step is cancelled; the record is kept. */
+export function withdrawCase(context: CaseContext, event: { reason: string } & At): CaseContext {
+  const next: CaseContext = {
+    ...context,
+    withdrawal: { on: context.today, reason: event.reason },
+    steps: context.steps.map((step) => (isSettled(step.status) ? step : { ...step, status: 'cancelled' })),
+  };
+  return withEntry(next, event.at, context.today, 'withdrawn', { reason: event.reason });
+}

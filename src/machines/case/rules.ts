@@ -33,9 +33,58 @@ function notInFuture(date: IsoDate, today: IsoDate, path: string, what: string):
   return date > today ? [{ path, message: `${what} cannot be later than today` }] : [];
 }
 
+/**
+ * The earliest opening date the service takes: case packages of this kind (seed 003) were not run
+ * before then, so an earlier date is a typing mistake (1999 for 2025), not a paper case.
+ */
+export const EARLIEST_OPENING_DATE = '2020-01-01';
+
+function notBeforeServiceRange(date: IsoDate, path: string): FieldProblem[] {
+  return date < EARLIEST_OPENING_DATE ? [{ path, message: `the opening date cannot be before ${EARLIEST_OPENING_DATE}` }] : [];
+}
+
 /** Opening: a case already running on paper may be entered with its real, earlier date. */
 export function openingProblems(input: Pick<OpenCaseInput, 'openedOn'>, today: IsoDate): FieldProblem[] {
-  return notInFuture(input.openedOn, today, 'openedOn', 'the opening date');
+  return [...notInFuture(input.openedOn, today, 'openedOn', 'the opening date'), ...notBeforeServiceRange(input.openedOn, 'openedOn')];
+}
+
+/** The earliest date anything after the opening was recorded as done on. */
+function firstRecordedAction(context: CaseContext): IsoDate | undefined {
+  const dates = [
+    ...context.steps.map((step) => step.completedOn),
+    context.assessment?.decidedOn,
+    ...context.plans.map((plan) => plan.adoptedOn),
+    ...context.followUps.map((followUp) => followUp.heldOn),
+    ...context.escalations.map((escalation) => escalation.on),
+  ];
+  return dates.reduce<IsoDate | undefined>((min, date) => (date !== undefined && (min === undefined || date < min) ? date : min), undefined);
+}
+
+export interface CorrectionInput {
+  openedOn?: IsoDate | undefined;
+  grade?: number | undefined;
+  pupilRef?: string | undefined;
+}
+
+/** A correction changes something, and a corrected opening date stays in range and before what followed it. */
+export function correctionProblems(context: CaseContext, event: WithAt<CorrectionInput>, today: IsoDate): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (event.openedOn === undefined && event.grade === undefined && event.pupilRef === undefined) {
+    problems.push({ path: 'openedOn', message: 'name at least one of openedOn, grade and pupilRef to correct' });
+  }
+  if (event.openedOn !== undefined) {
+    if (event.openedOn === context.openedOn) problems.push({ path: 'openedOn', message: 'is already the case’s opening date' });
+    problems.push(...notInFuture(event.openedOn, today, 'openedOn', 'the opening date'), ...notBeforeServiceRange(event.openedOn, 'openedOn'));
+    const first = firstRecordedAction(context);
+    if (first !== undefined && event.openedOn > first) {
+      problems.push({ path: 'openedOn', message: `the opening date cannot be after the first action recorded on the case (${first})` });
+    }
+  }
+  if (event.grade !== undefined && event.grade === context.grade) problems.push({ path: 'grade', message: 'is already the case’s grade' });
+  if (event.pupilRef !== undefined && event.pupilRef === context.pupilRef) {
+    problems.push({ path: 'pupilRef', message: 'is already the case’s pupil reference' });
+  }
+  return problems;
 }
 
 export function completionProblems(

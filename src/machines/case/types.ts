@@ -55,6 +55,8 @@ export interface CaseContext {
   escalationLevel: number;
   escalations: Escalation[];
   closure?: ClosureInput & { closedOn: IsoDate; warnings?: ClosureWarning[] };
+  /** Set when the case was withdrawn as opened in error; its record stays. */
+  withdrawal?: { on: IsoDate; reason: string };
   planRevisionRequested: boolean;
   closureProposed: boolean;
   history: HistoryEntry[];

@@ -26,6 +26,7 @@ export function toCaseView(context: CaseContext, available?: AvailableActions): 
     escalationLevel: context.escalationLevel,
     escalations: context.escalations,
     ...(context.closure ? { closure: context.closure } : {}),
+    ...(context.withdrawal ? { withdrawal: context.withdrawal } : {}),
     history: context.history,
     asOf: context.today,
     ...(available !== undefined ? { available } : {}),

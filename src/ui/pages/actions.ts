@@ -296,6 +296,49 @@ const ACTION_PAGES: readonly ActionPage[] = [
       bridgingOptions: options(da.BRIDGING_LABELS).filter((option) => bridgingDecision.options.includes(option.value)),
     }),
   },
+  {
+    action: 'case.correct',
+    slug: 'rettelse',
+    apiPath: () => 'corrections',
+    template: 'action-correction.njk',
+    title: () => 'Ret oplysninger',
+    labelOf: (path) => ({ openedOn: 'Rigtig dato for oprettelse', grade: 'Rigtigt klassetrin', pupilRef: 'Rigtig elevreference', reason: 'Begrundelse for rettelsen' })[path],
+    build: (form) => {
+      const openedOn = optional(form, 'openedOn');
+      const grade = optional(form, 'grade');
+      const pupilRef = optional(form, 'pupilRef');
+      return {
+        body: {
+          ...(openedOn !== undefined ? { openedOn } : {}),
+          // A grade that is not a whole number is sent as typed, so the API names the field.
+          ...(grade !== undefined ? { grade: /^\d+$/.test(grade) ? Number(grade) : grade } : {}),
+          ...(pupilRef !== undefined ? { pupilRef } : {}),
+          reason: text(form, 'reason'),
+        },
+      };
+    },
+    initial: () => ({}),
+  },
+  {
+    action: 'tovholder.reassign',
+    slug: 'tovholder',
+    apiPath: () => 'tovholder',
+    template: 'action-reassign.njk',
+    title: () => 'Ny tovholder',
+    labelOf: (path) => ({ tovholder: 'Ny tovholder', reason: 'Begrundelse' })[path],
+    build: (form) => ({ body: { tovholder: text(form, 'tovholder').trim(), reason: text(form, 'reason') } }),
+    initial: () => ({}),
+  },
+  {
+    action: 'case.withdraw',
+    slug: 'tilbagetraekning',
+    apiPath: () => 'withdrawal',
+    template: 'action-withdrawal.njk',
+    title: () => 'Træk forløbet tilbage',
+    labelOf: (path) => ({ reason: 'Hvorfor blev forløbet oprettet ved en fejl?' })[path],
+    build: (form) => ({ body: { reason: text(form, 'reason') } }),
+    initial: () => ({}),
+  },
 ];
 
 /** Where the page is sent after each action, with the confirmation's code. */
@@ -306,6 +349,9 @@ const DONE_CODE: Record<CaseAction, string> = {
   'followUp.record': 'opfoelgning',
   escalate: 'eskalering',
   close: 'afslutning',
+  'case.correct': 'rettelse',
+  'tovholder.reassign': 'tovholder',
+  'case.withdraw': 'tilbagetrukket',
 };
 
 export function actionPagesRouter(ui: UiContext): Router {

@@ -9,7 +9,10 @@ import { z } from 'zod';
 import { schoolDaysBetween, type SchoolCalendar } from '../../domain/calendar';
 import { danishDateOf } from '../../domain/dates';
 import { caseTimeline } from '../../domain/readModelSchemas';
-import { caseView, isoDate, type CaseView } from '../../domain/schemas';
+import { caseView, isoDate, type CaseAction, type CaseView } from '../../domain/schemas';
+import { ACCESS_TABLE } from '../../access/policy';
+import type { Role } from '../../access/principal';
+import { actionNamed } from '../../machines';
 import { letterDraft, letterDraftList } from '../../letters/schemas';
 import { ApiRefusal, type ApiClient } from '../apiClient';
 import { errorPage, page, signedIn, type UiContext } from '../context';
@@ -29,6 +32,9 @@ const DONE: Record<string, string> = {
   opfoelgning: 'Opfølgningen er gemt.',
   eskalering: 'Forløbet er eskaleret.',
   afslutning: 'Forløbet er afsluttet.',
+  rettelse: 'Rettelsen er gemt og står på tidslinjen.',
+  tovholder: 'Forløbet har fået en ny tovholder. Begge tovholdere får besked.',
+  tilbagetrukket: 'Forløbet er trukket tilbage. Det indgår ikke længere i oversigter og analyser.',
   'brev-godkendt': 'Brevet er godkendt og kan udskrives.',
   'brev-kasseret': 'Brevet er kasseret.',
   'brev-allerede': 'Brevet var allerede godkendt eller kasseret.',
@@ -61,16 +67,28 @@ export function actionHref(caseId: string, action: string, stepId?: string): str
       return `/forloeb/${caseId}/eskalering`;
     case 'close':
       return `/forloeb/${caseId}/afslutning`;
+    case 'case.correct':
+      return `/forloeb/${caseId}/rettelse`;
+    case 'tovholder.reassign':
+      return `/forloeb/${caseId}/tovholder`;
+    case 'case.withdraw':
+      return `/forloeb/${caseId}/tilbagetraekning`;
     default:
       return `/forloeb/${caseId}`;
   }
 }
 
-/** What the page offers: the machine's own list (available), else nothing. */
-function offeredActions(view: CaseView) {
+/** Whether the signed-in role may send the action at all (the access table; the API still decides). */
+export function roleMaySend(role: Role, action: CaseAction): boolean {
+  const declared = actionNamed(action);
+  return declared !== undefined && ACCESS_TABLE[declared.capability][role] !== undefined;
+}
+
+/** What the page offers: the machine's own list (available) that this role may send, else nothing. */
+function offeredActions(view: CaseView, role: Role) {
   const available = view.available ?? { actions: [], steps: [] };
   return available.actions
-    .filter((action) => action !== 'step.complete')
+    .filter((action) => action !== 'step.complete' && roleMaySend(role, action))
     .map((action) => ({
       action,
       href: actionHref(view.caseId, action),
@@ -110,7 +128,7 @@ export function casePageRouter(ui: UiContext): Router {
       concernLabel: da.CONCERN_LABELS[view.concern.source],
       openSteps: steps.filter((step) => step.status !== 'done' && step.status !== 'cancelled'),
       doneSteps: steps.filter((step) => step.status === 'done'),
-      actions: offeredActions(view),
+      actions: offeredActions(view, signedIn(res).session.principal.role),
       revisions: [...view.planRevisions].reverse(),
       measureTitles: Object.fromEntries(view.planRevisions.flatMap((plan) => plan.measures.map((m) => [m.measureId, m.description]))),
       timeline: {

@@ -4,14 +4,16 @@
  */
 import { close } from './close';
 import { completeStep } from './completeStep';
+import { correctCase } from './correctCase';
 import { decideAssessment } from './decideAssessment';
 import type { AnyCaseAction } from './define';
 import { escalate } from './escalate';
 import { reassignTovholder } from './reassignTovholder';
 import { recordFollowUp } from './recordFollowUp';
 import { submitPlan } from './submitPlan';
+import { withdrawCase } from './withdrawCase';
 
-export const CASE_ACTIONS = [completeStep, decideAssessment, submitPlan, recordFollowUp, escalate, close, reassignTovholder] as const;
+export const CASE_ACTIONS = [completeStep, decideAssessment, submitPlan, recordFollowUp, escalate, close, reassignTovholder, correctCase, withdrawCase] as const;
 
 export type DeclaredCaseAction = (typeof CASE_ACTIONS)[number];
 export type CaseActionName = DeclaredCaseAction['name'];
