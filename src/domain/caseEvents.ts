@@ -28,7 +28,13 @@ export const CASE_EVENT_DETAILS = {
   step_overdue_leader: z.object({ dueOn: isoDate, schoolDaysLate: z.number().int() }),
   assessment: z.object({ decision: assessmentDecision }),
   plan_revision: z.object({ revision: z.number().int().min(1), measures: z.number().int().min(0) }),
-  follow_up: z.object({ number: z.number().int().min(1), outcome: followUpOutcome, heldOn: isoDate }),
+  follow_up: z.object({
+    number: z.number().int().min(1),
+    outcome: followUpOutcome,
+    heldOn: isoDate,
+    /** Held before the regular window opened; the reason is free text, never put in a notice. */
+    early: z.object({ regularFrom: isoDate, reason: z.string() }).optional(),
+  }),
   escalation: z.object({
     level,
     via: z.enum(['escalation', 'follow_up']),

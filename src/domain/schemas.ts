@@ -159,6 +159,12 @@ export const followUpInput = z
     outcome: followUpOutcome,
     nextFollowUpOn: isoDate.optional().meta({ description: '8 to 12 weeks after heldOn; 8 weeks when left out' }),
     externalResources,
+    earlyReason: freeText()
+      .trim()
+      .min(1)
+      .max(2000)
+      .optional()
+      .meta({ description: 'Why the follow-up is held early: before the plan’s first review date, or less than 8 weeks after the previous follow-up. Required then, refused otherwise' }),
   })
   .strict()
   .meta({ id: 'FollowUpInput' });
@@ -247,6 +253,10 @@ export const followUp = z
     outcome: followUpOutcome,
     nextFollowUpOn: isoDate.optional(),
     planRevision: z.number().int(),
+    early: z
+      .object({ regularFrom: isoDate, reason: z.string() })
+      .optional()
+      .meta({ description: 'Held before the regular window opened (regularFrom), with the reason given' }),
   })
   .meta({ id: 'FollowUp' });
 export type FollowUp = z.infer<typeof followUp>;

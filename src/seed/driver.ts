@@ -206,6 +206,7 @@ export function toRequest(action: SeedAction, refs: ReadonlyMap<string, string>)
         outcome: action.outcome,
         nextFollowUpOn: action.nextFollowUpOn,
         ...(action.externalResources ? { externalResources: action.externalResources } : {}),
+        ...(action.earlyReason !== undefined ? { earlyReason: action.earlyReason } : {}),
       });
     case 'escalate':
       return request(escalate, { reason: action.reason, ...(action.externalResources ? { externalResources: action.externalResources } : {}) });

@@ -188,6 +188,20 @@ const MESSAGE_RULES: readonly [RegExp, (match: RegExpExecArray) => string][] = [
   [/is not one of your schools/, () => 'Er ikke en af dine skoler'],
   [/a tovholder opens only cases they coordinate themselves/, () => 'En tovholder kan kun oprette forløb, vedkommende selv er tovholder for'],
   [/names the same resource twice/, () => 'Den samme ressource er valgt to gange'],
+  [
+    /the follow-up is early: held before (\S+) \(the plan’s first review date\)/,
+    (m) => `Opfølgningen er før tid: den ligger til tiden fra handleplanens første evalueringsdato, ${danishDate(m[1])}. Skriv hvorfor`,
+  ],
+  [
+    /the follow-up is early: held before (\S+)/,
+    (m) => `Opfølgningen er før tid: den ligger til tiden fra ${danishDate(m[1])}, 8 uger efter den forrige. Skriv hvorfor`,
+  ],
+  [/the follow-up is not early; leave out earlyReason/, () => 'Opfølgningen er ikke før tid: lad feltet stå tomt'],
+  [/the opening date cannot be before (\S+)/, (m) => `Datoen kan ikke ligge før ${danishDate(m[1])}`],
+  [/the opening date cannot be after the first action recorded on the case \((\S+)\)/, (m) => `Datoen kan ikke ligge efter det første, der er registreret i forløbet (${danishDate(m[1])})`],
+  [/name at least one of openedOn, grade and pupilRef to correct/, () => 'Udfyld mindst ét af felterne dato, klassetrin og elevreference'],
+  [/is already the case’s (opening date|grade|pupil reference)/, () => 'Er allerede forløbets værdi'],
+  [/is already the case’s tovholder/, () => 'Er allerede forløbets tovholder'],
   // The self-assessment's rules.
   [/must be a whole number from 1 to 5/, () => 'Vælg en vurdering fra 1 til 5'],
   [/is not a principle of the self-assessment/, () => 'Princippet findes ikke i selvevalueringen'],

@@ -29,6 +29,7 @@ import {
   toCaseView,
   availableActions,
   CASE_ACTIONS,
+  RULES_VERSION,
   type CaseCommand,
   type DeadlineThresholds,
 } from '../machines';
@@ -77,6 +78,9 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
             ...args.input,
             caseId: args.caseId,
             at: new Date().toISOString(),
+            // A case opened on this code runs by the newest rules; one replaying its history from
+            // before keeps the rules it ran by (no marker in that history).
+            ...(patched('rules-version-2') ? { rulesVersion: RULES_VERSION } : {}),
             ...(args.calendar ? { calendar: args.calendar } : {}),
             ...(args.thresholds ? { thresholds: args.thresholds } : {}),
           },

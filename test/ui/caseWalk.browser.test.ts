@@ -199,6 +199,13 @@ describe('a case from opening to closure, in the browser', () => {
       if (next !== undefined) await page.getByLabel('Næste opfølgning').fill(next);
       if (next !== undefined) await saveScreenshots(page, 'follow-up');
       await page.getByRole('button', { name: 'Gem opfølgningen' }).click();
+      if (heldOn < dates.reviewOn) {
+        // Held before the plan's first review date: early, so the reason is asked for, next to its field.
+        await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('før tid');
+        await checked(page, 'follow-up early');
+        await page.getByLabel('Hvorfor holdes opfølgningen før tid?').fill('Forældrene bad om mødet før evalueringen');
+        await page.getByRole('button', { name: 'Gem opfølgningen' }).click();
+      }
       await expectNotice(page, 'Opfølgningen er gemt');
     }
     await expect.poll(() => page.locator('#opfoelgning ~ section').count()).toBe(2);
@@ -238,6 +245,11 @@ describe('a case from opening to closure, in the browser', () => {
     await page.getByLabel('Plan for at forebygge tilbagefald').fill('Kontaktlæreren ringer hjem ved første fraværsdag.');
     await page.getByLabel('Ingen brobygning').check();
     await page.getByRole('button', { name: 'Afslut forløbet' }).click();
+    // Just before a long holiday the page warns first and asks for a confirmation (not on every date).
+    if ((await page.locator('#holiday-warning').count()) > 0) {
+      await page.getByLabel('Jeg har læst advarslen og vil afslutte forløbet alligevel').check();
+      await page.getByRole('button', { name: 'Afslut forløbet' }).click();
+    }
     await expectNotice(page, 'Forløbet er afsluttet');
     await expect.poll(() => page.locator('.phase-strip__item--current').textContent()).toContain('Afsluttet');
     await expect.poll(() => page.locator('#handlinger + p').textContent()).toContain('Der er ikke flere handlinger');

@@ -28,7 +28,7 @@ import {
   needsLeader,
   statusOn,
 } from './deadlines';
-import { chosenNextFollowUp, closureWarnings, currentPlan } from './rules';
+import { chosenNextFollowUp, closureWarnings, currentPlan, regularFollowUpFrom } from './rules';
 import type { CaseContext, CaseInput, StepState } from './types';
 
 type At = { at: string };
@@ -175,6 +175,7 @@ export function initialCaseContext(input: CaseInput): CaseContext {
     today: maxDate(eventDate(at), openedOn),
     calendar,
     thresholds: input.thresholds ?? DEFAULT_THRESHOLDS,
+    ...(input.rulesVersion !== undefined ? { rulesVersion: input.rulesVersion } : {}),
     phase: 'mapping',
     steps: [
       newStep('class_community', 'mapping', STEP_TITLES.class_community, due('class_community'), openedOn, 'A'),
@@ -239,6 +240,8 @@ export function recordFollowUp(context: CaseContext, event: FollowUpInput & At):
   const number = context.followUps.length + 1;
   const chosen = chosenNextFollowUp(event);
   const plan = currentPlan(context);
+  const regularFrom = regularFollowUpFrom(context);
+  const early = event.earlyReason !== undefined && regularFrom !== undefined ? { early: { regularFrom, reason: event.earlyReason } } : {};
   let next: CaseContext = {
     ...context,
     followUps: [
@@ -250,11 +253,12 @@ export function recordFollowUp(context: CaseContext, event: FollowUpInput & At):
         outcome: event.outcome,
         nextFollowUpOn: chosen,
         planRevision: plan?.revision ?? 0,
+        ...early,
       },
     ],
   };
   next = withEntry(next, event.at, event.heldOn, 'follow_up',
-    { number, outcome: event.outcome, heldOn: event.heldOn },
+    { number, outcome: event.outcome, heldOn: event.heldOn, ...early },
     followUpStepId(number),
   );
   next = completeStepIn(next, followUpStepId(number), event.heldOn, event.at);

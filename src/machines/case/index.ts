@@ -18,7 +18,7 @@ export {
   statusOn,
 } from './deadlines';
 export type { DeadlineThresholds } from './deadlines';
-export { openingProblems, MAX_ESCALATION_LEVEL } from './rules';
+export { closureWarnings, openingProblems, MAX_ESCALATION_LEVEL, RULES_VERSION, regularFollowUpFrom } from './rules';
 export type { CaseCommand, CaseContext, CaseEmitted, CaseEvent, CaseInput } from './types';
 export {
   CASE_ACTIONS,

@@ -25,7 +25,7 @@ export const MAX_ESCALATION_LEVEL = 3;
 // declarations, which use these rules.
 type WithAt<I> = I & { at: string };
 
-export function currentPlan(context: CaseContext) {
+export function currentPlan(context: Pick<CaseContext, 'plans'>) {
   return context.plans.at(-1);
 }
 
@@ -198,6 +198,38 @@ export function chosenNextFollowUp(event: Pick<FollowUpInput, 'heldOn' | 'nextFo
   return event.nextFollowUpOn ?? addDays(event.heldOn, FOLLOW_UP_MIN_DAYS);
 }
 
+/**
+ * The rules a newly opened case runs by. 2: a follow-up held early asks for its reason. Cases
+ * opened before (no version in their context) keep version 1, so their histories replay the same.
+ */
+export const RULES_VERSION = 2;
+
+/**
+ * When the next follow-up's regular window opens: the first at the current plan's first review
+ * date, each later one 8 weeks after the one before (seed 003: every 8–12 weeks).
+ */
+export function regularFollowUpFrom(context: Pick<CaseContext, 'plans' | 'followUps'>): IsoDate | undefined {
+  const previous = context.followUps.at(-1);
+  if (previous !== undefined) return addDays(previous.heldOn, FOLLOW_UP_MIN_DAYS);
+  const reviews = currentPlan(context)?.measures.map((measure) => measure.reviewOn) ?? [];
+  return reviews.reduce<IsoDate | undefined>((min, date) => (min === undefined || date < min ? date : min), undefined);
+}
+
+/** An early follow-up is not refused, but its reason is asked for; a reason for one on time is refused. */
+function earlyFollowUpProblems(context: CaseContext, event: WithAt<FollowUpInput>): FieldProblem[] {
+  if ((context.rulesVersion ?? 1) < 2) return [];
+  const regularFrom = regularFollowUpFrom(context);
+  const early = regularFrom !== undefined && event.heldOn < regularFrom;
+  const basis = context.followUps.length === 0 ? 'the plan’s first review date' : '8 weeks after the previous follow-up';
+  if (early && event.earlyReason === undefined) {
+    return [{ path: 'earlyReason', message: `the follow-up is early: held before ${regularFrom} (${basis}); give the reason` }];
+  }
+  if (!early && event.earlyReason !== undefined) {
+    return [{ path: 'earlyReason', message: 'the follow-up is not early; leave out earlyReason' }];
+  }
+  return [];
+}
+
 export function followUpProblems(
   context: CaseContext,
   event: WithAt<FollowUpInput>,
@@ -247,6 +279,7 @@ export function followUpProblems(
       });
     }
   }
+  problems.push(...earlyFollowUpProblems(context, event));
   if (event.outcome === 'escalate') problems.push(...escalationProblems(context, 'outcome', event.externalResources));
   else if (event.externalResources !== undefined) {
     problems.push({ path: 'externalResources', message: 'external resources are named only when the outcome is to escalate' });

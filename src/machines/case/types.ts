@@ -25,6 +25,11 @@ export interface CaseInput extends OpenCaseInput {
   calendar?: SchoolCalendar;
   /** When "due soon" begins and when the leader hears of a late step; the defaults if absent. */
   thresholds?: DeadlineThresholds;
+  /**
+   * The rules a case runs by (RULES_VERSION); cases opened before a rule changed keep theirs, so
+   * their recorded histories replay the same. Absent: version 1.
+   */
+  rulesVersion?: number;
 }
 
 export interface StepState extends Step {
@@ -46,6 +51,8 @@ export interface CaseContext {
   /** The calendar the deadlines were computed with; kept when the school's settings change later. */
   calendar: SchoolCalendar;
   thresholds: DeadlineThresholds;
+  /** See CaseInput.rulesVersion; absent in cases opened before it existed (version 1). */
+  rulesVersion?: number;
   phase: Phase;
   steps: StepState[];
   assessment?: { decision: AssessmentInput['decision']; rationale: string; decidedOn: IsoDate };
