@@ -27,6 +27,7 @@ export const CAPABILITIES = [
   'read_letter_templates',
   'read_school_contacts',
   'manage_settings',
+  'manage_meeting_rhythm',
   'manage_municipality_settings',
   'read_notifications',
   'read_audit_log',
@@ -52,6 +53,8 @@ export const ACCESS_TABLE: Readonly<Record<Capability, Readonly<Partial<Record<R
   read_letter_templates: { tovholder: 'any', leader: 'any', admin: 'any' },
   read_school_contacts: { leader: 'school', admin: 'school' },
   manage_settings: { admin: 'school' },
+  /** When the resource team meets is the school leadership's to decide (seed 004); admins set it too. */
+  manage_meeting_rhythm: { leader: 'school', admin: 'school' },
   manage_municipality_settings: { admin: 'all_schools' },
   read_notifications: { admin: 'school' },
   read_audit_log: { admin: 'school' },

@@ -208,15 +208,14 @@ function calendarPaths() {
               '{ schoolId, meetingOn, previousMeetingOn (null before the first meeting), nextMeetingOn, items: [{ caseId, level, reason, addedAt, escalatedOn, externalResources? }] }',
           },
           400: badFilter,
-          409: problem('The school has not set when its resource team meets'),
         },
       },
     },
     '/api/resource-team/rhythm': {
       get: {
-        summary: 'When a school’s resource team meets: every intervalDays from firstMeetingOn',
+        summary: 'When a school’s resource team meets: every intervalDays from firstMeetingOn (a meeting on a day off is held the next school day); the default every other Tuesday until the school sets its own',
         parameters: queryParameters(rhythmQuery),
-        responses: { 200: { description: '{ schoolId, firstMeetingOn, intervalDays }' }, 400: badFilter, 409: problem('The school has not set when its resource team meets') },
+        responses: { 200: { description: '{ schoolId, firstMeetingOn, intervalDays, source: school | default }' }, 400: badFilter },
       },
       put: {
         summary: 'Set when a school’s resource team meets: every intervalDays (default 14) from firstMeetingOn',
