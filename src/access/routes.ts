@@ -63,6 +63,13 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
     scope: 'query',
     withoutSchool: 'manage_municipality_settings',
   },
+  {
+    method: 'PUT',
+    path: '/api/calendar/school-holiday',
+    capability: 'manage_settings',
+    scope: 'query',
+    withoutSchool: 'manage_municipality_settings',
+  },
   { method: 'GET', path: '/api/resource-team/rhythm', capability: 'manage_meeting_rhythm', scope: 'query' },
   { method: 'PUT', path: '/api/resource-team/rhythm', capability: 'manage_meeting_rhythm', scope: 'query' },
   { method: 'GET', path: '/api/schools/:schoolId/contacts', capability: 'read_school_contacts', scope: 'path' },

@@ -198,6 +198,17 @@ function calendarPaths() {
         },
       },
     },
+    '/api/calendar/school-holiday': {
+      put: {
+        summary: 'Set one school holiday of a year (by its name: replaced, or added), keeping every other holiday in force, the defaults too',
+        parameters: queryParameters(holidaysQuery),
+        requestBody: { required: true, content: { 'application/json': { schema: ref('Holiday') } } },
+        responses: {
+          200: { description: 'The holidays now in force: { scope, year, holidays }' },
+          400: problem('A holiday that ends before it starts, or lies outside the year; the holidays in force stay'),
+        },
+      },
+    },
     '/api/resource-team/agenda': {
       get: {
         summary: 'The agenda of the resource team’s first meeting on or after `on` (default today): the cases escalated since the meeting before',
