@@ -288,6 +288,34 @@ describe('a case from opening to closure, in the browser', () => {
     await tovholderContext.close();
   }, 180_000);
 
+  it('when a leader corrects a case, gives it a new tovholder and withdraws it, then each page passes axe and the case ends withdrawn', async () => {
+    const dates = walkDates();
+    const context = await browser.newContext();
+    const leader = await signIn(context, 'leader', LEADER);
+    const caseId = await openCase(leader, 'P-UI-3', dates.opened);
+    await leader.getByRole('link', { name: 'Ret oplysninger' }).click();
+    await checked(leader, 'correction');
+    await leader.getByLabel('Rigtigt klassetrin').fill('7');
+    await leader.getByLabel('Begrundelse for rettelsen').fill('Forkert klassetrin ved oprettelsen');
+    await leader.getByRole('button', { name: 'Gem rettelsen' }).click();
+    await expectNotice(leader, 'Rettelsen er gemt');
+    await expect.poll(() => leader.locator('.case-facts').textContent()).toContain('7. klasse');
+    await leader.getByRole('link', { name: 'Giv forløbet en ny tovholder' }).click();
+    await checked(leader, 'reassign');
+    await leader.getByLabel('Ny tovholder').fill('tovholder-ole');
+    await leader.getByLabel('Begrundelse').fill('Orlov');
+    await leader.getByRole('button', { name: 'Skift tovholder' }).click();
+    await expectNotice(leader, 'ny tovholder');
+    await leader.getByRole('link', { name: 'Træk forløbet tilbage' }).click();
+    await checked(leader, 'withdrawal');
+    await leader.getByLabel('Hvorfor blev forløbet oprettet ved en fejl?').fill('Oprettet på den forkerte elev');
+    await leader.getByRole('button', { name: 'Træk forløbet tilbage' }).click();
+    await expectNotice(leader, 'trukket tilbage');
+    expect(new URL(leader.url()).pathname).toBe(`/forloeb/${caseId}`);
+    await checked(leader, 'case page (withdrawn)');
+    await context.close();
+  }, 120_000);
+
   it('when another site posts a form to the service in a signed-in browser, then it is refused and no case is opened', async () => {
     const context = await browser.newContext();
     const leader = await signIn(context, 'leader', LEADER);
