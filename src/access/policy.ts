@@ -18,6 +18,7 @@ export const CAPABILITIES = [
   'read_case',
   'act_on_case',
   'reassign_case',
+  'withdraw_case',
   'read_overdue_board',
   'read_monthly_review',
   'read_resource_team_agenda',
@@ -26,6 +27,7 @@ export const CAPABILITIES = [
   'read_letter_templates',
   'read_school_contacts',
   'manage_settings',
+  'manage_meeting_rhythm',
   'manage_municipality_settings',
   'read_notifications',
   'read_audit_log',
@@ -44,6 +46,8 @@ export const ACCESS_TABLE: Readonly<Record<Capability, Readonly<Partial<Record<R
   act_on_case: { tovholder: 'coordinated', leader: 'school' },
   /** Who carries a case is the leader's decision, not the tovholder's. */
   reassign_case: { leader: 'school' },
+  /** Opening a case is the leader's decision; so is declaring it opened in error. */
+  withdraw_case: { leader: 'school' },
   read_overdue_board: { tovholder: 'school', leader: 'school' },
   read_monthly_review: { leader: 'school' },
   read_resource_team_agenda: { leader: 'school', resource_team: 'school' },
@@ -52,6 +56,8 @@ export const ACCESS_TABLE: Readonly<Record<Capability, Readonly<Partial<Record<R
   read_letter_templates: { tovholder: 'any', leader: 'any', admin: 'any' },
   read_school_contacts: { leader: 'school', admin: 'school' },
   manage_settings: { admin: 'school' },
+  /** When the resource team meets is the school leadership's to decide (seed 004); admins set it too. */
+  manage_meeting_rhythm: { leader: 'school', admin: 'school' },
   manage_municipality_settings: { admin: 'all_schools' },
   read_notifications: { admin: 'school' },
   read_audit_log: { admin: 'school' },

@@ -226,7 +226,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/cases', handoverRouter({ service, pdf, render: createRenderer(), today: () => danishDateOf(now()) }));
   app.use('/api/cases', casesRouter(service));
   app.use('/api/calendar', calendarRouter({ settings: calendarSettings, now }));
-  app.use('/api/resource-team', resourceTeamRouter({ team: createResourceTeam(db), now }));
+  app.use('/api/resource-team', resourceTeamRouter({ team: createResourceTeam(db, (schoolId, on) => calendarSettings.calendarForCase(schoolId, on)), now }));
   app.use('/api', draftsRouter(createLetterDraftStore(db)));
   // The municipality's own letter templates, over the shipped files.
   app.use('/api', letterTemplatesRouter(createLetterTemplateStore(db, deps.letterTemplates ?? loadLetterTemplates())));

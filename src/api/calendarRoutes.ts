@@ -71,5 +71,21 @@ export function calendarRouter(deps: { settings: CalendarSettings; now: () => Da
     res.json({ scope: shownFor, year: query.year, holidays });
   });
 
+  // One holiday at a time: the others in force (the defaults too) stay as they are.
+  router.put('/school-holiday', async (req, res) => {
+    const query = parse(holidaysQuery, req.query);
+    const one = parse(holiday, req.body);
+    if (one.to < `${query.year}-01-01` || one.from > `${query.year}-12-31`) {
+      throw new DomainFailure({
+        code: 'invalid_input',
+        detail: `from: lies outside the year ${query.year}`,
+        errors: [{ path: 'from', message: `lies outside the year ${query.year}` }],
+      });
+    }
+    const scope = query.schoolId ?? MUNICIPALITY_SCOPE;
+    const holidays = await deps.settings.setOneSchoolHoliday(scope, query.year, one);
+    res.json({ scope, year: query.year, holidays });
+  });
+
   return router;
 }

@@ -237,6 +237,17 @@ function calendarPaths() {
         },
       },
     },
+    '/api/calendar/school-holiday': {
+      put: {
+        summary: 'Set one school holiday of a year (by its name: replaced, or added), keeping every other holiday in force, the defaults too',
+        parameters: queryParameters(holidaysQuery),
+        requestBody: { required: true, content: { 'application/json': { schema: ref('Holiday') } } },
+        responses: {
+          200: { description: 'The holidays now in force: { scope, year, holidays }' },
+          400: problem('A holiday that ends before it starts, or lies outside the year; the holidays in force stay'),
+        },
+      },
+    },
     '/api/resource-team/agenda': {
       get: {
         summary: 'The agenda of the resource team’s first meeting on or after `on` (default today): the cases escalated since the meeting before',
@@ -247,15 +258,14 @@ function calendarPaths() {
               '{ schoolId, meetingOn, previousMeetingOn (null before the first meeting), nextMeetingOn, items: [{ caseId, level, reason, addedAt, escalatedOn, externalResources? }] }',
           },
           400: badFilter,
-          409: problem('The school has not set when its resource team meets'),
         },
       },
     },
     '/api/resource-team/rhythm': {
       get: {
-        summary: 'When a school’s resource team meets: every intervalDays from firstMeetingOn',
+        summary: 'When a school’s resource team meets: every intervalDays from firstMeetingOn (a meeting on a day off is held the next school day); the default every other Tuesday until the school sets its own',
         parameters: queryParameters(rhythmQuery),
-        responses: { 200: { description: '{ schoolId, firstMeetingOn, intervalDays }' }, 400: badFilter, 409: problem('The school has not set when its resource team meets') },
+        responses: { 200: { description: '{ schoolId, firstMeetingOn, intervalDays, source: school | default }' }, 400: badFilter },
       },
       put: {
         summary: 'Set when a school’s resource team meets: every intervalDays (default 14) from firstMeetingOn',

@@ -5,7 +5,6 @@ import { danishDateOf } from '../domain/dates';
 import { isoDate, schoolId } from '../domain/schemas';
 import type { ResourceTeam } from '../resourceTeam/agenda';
 import { DEFAULT_MEETING_INTERVAL_DAYS } from '../resourceTeam/meetings';
-import { DomainFailure } from '../domain/errors';
 import { parseOrThrow as parse } from '../domain/validation';
 
 export const agendaQuery = z.object({ schoolId, on: isoDate.optional() }).strict().meta({ id: 'AgendaQuery' });
@@ -24,33 +23,20 @@ export function resourceTeamRouter(deps: { team: ResourceTeam; now: () => Date }
 
   router.get('/agenda', async (req, res) => {
     const query = parse(agendaQuery, req.query);
-    const agenda = await deps.team.agenda(query.schoolId, query.on ?? danishDateOf(deps.now()));
-    if (agenda === null) {
-      throw new DomainFailure({
-        code: 'not_configured',
-        detail: 'the school has not set when its resource team meets (PUT /api/resource-team/rhythm)',
-      });
-    }
-    res.json(agenda);
+    res.json(await deps.team.agenda(query.schoolId, query.on ?? danishDateOf(deps.now())));
   });
 
   router.get('/rhythm', async (req, res) => {
     const query = parse(rhythmQuery, req.query);
-    const rhythm = await deps.team.rhythmOf(query.schoolId);
-    if (rhythm === null) {
-      throw new DomainFailure({
-        code: 'not_configured',
-        detail: 'the school has not set when its resource team meets (PUT /api/resource-team/rhythm)',
-      });
-    }
-    res.json({ schoolId: query.schoolId, ...rhythm });
+    // Every school has a rhythm: its own, or the default (every other Tuesday) until it sets one.
+    res.json({ schoolId: query.schoolId, ...(await deps.team.rhythmOf(query.schoolId)) });
   });
 
   router.put('/rhythm', async (req, res) => {
     const query = parse(rhythmQuery, req.query);
     const rhythm = parse(rhythmInput, req.body);
     await deps.team.setRhythm(query.schoolId, rhythm);
-    res.json({ schoolId: query.schoolId, ...rhythm });
+    res.json({ schoolId: query.schoolId, ...rhythm, source: 'school' });
   });
 
   return router;

@@ -60,6 +60,19 @@ export function createCalendarSettings(db: Pick<Database, 'query'>) {
       );
     },
 
+    /**
+     * Sets one school holiday of a year, keeping every other holiday in force (the school's own,
+     * else the municipality's, else the defaults): the holiday of the same name is replaced, or it
+     * is added. Setting the autumn holiday no longer wipes the year's Christmas and summer.
+     */
+    async setOneSchoolHoliday(scope: string, year: number, holiday: Holiday): Promise<Holiday[]> {
+      const inForce = (await schoolHolidays(scope, year)).holidays;
+      const others = inForce.filter((candidate) => candidate.name !== holiday.name);
+      const holidays = [...others, holiday].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+      await this.setSchoolHolidays(scope, year, holidays);
+      return holidays;
+    },
+
     /** Every day off in a year at a school, public and school holidays, in date order. */
     async calendarYear(schoolId: string, year: number): Promise<{ holidays: CalendarHoliday[]; source: SchoolHolidaySource['source'] }> {
       const school = await schoolHolidays(schoolId, year);

@@ -288,7 +288,8 @@ export function createCaseStore(db: Database): CaseStore {
 
     async listCases(query: ListCasesQuery): Promise<CaseSummary[]> {
       // Only column names written here go into the SQL text; every value is a parameter.
-      const conditions: string[] = [];
+      // A case withdrawn as opened in error is kept for the audit, not listed.
+      const conditions: string[] = ['NOT withdrawn'];
       const params: unknown[] = [];
       const filters: ReadonlyArray<readonly [column: string, value: string | undefined]> = [
         ['school_id', query.schoolId],
@@ -300,7 +301,7 @@ export function createCaseStore(db: Database): CaseStore {
         params.push(value);
         conditions.push(`${column} = $${params.length}`);
       }
-      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+      const where = `WHERE ${conditions.join(' AND ')}`;
       const rows = await db.query<CaseSummaryRow>(
         `SELECT case_id, pupil_ref, school_id, grade, tovholder, opened_on, phase, escalation_level,
                 next_due_on, overdue_steps, updated_at

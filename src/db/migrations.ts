@@ -463,6 +463,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'withdrawn cases, left out of lists and analytics',
+    sql: `
+      -- A case withdrawn as opened in error keeps its row and events for the audit; lists, boards,
+      -- reviews and analytics leave it out. Derived from the stored view, so it can never disagree.
+      ALTER TABLE cases ADD COLUMN withdrawn boolean GENERATED ALWAYS AS (view ? 'withdrawal') STORED;
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

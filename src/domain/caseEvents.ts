@@ -39,7 +39,13 @@ export const CASE_EVENT_DETAILS = {
   step_overdue_leader: z.object({ dueOn: isoDate, schoolDaysLate: z.number().int() }),
   assessment: z.object({ decision: assessmentDecision }),
   plan_revision: z.object({ revision: z.number().int().min(1), measures: z.number().int().min(0) }),
-  follow_up: z.object({ number: z.number().int().min(1), outcome: followUpOutcome, heldOn: isoDate }),
+  follow_up: z.object({
+    number: z.number().int().min(1),
+    outcome: followUpOutcome,
+    heldOn: isoDate,
+    /** Held before the regular window opened; the reason is free text, never put in a notice. */
+    early: z.object({ regularFrom: isoDate, reason: z.string() }).optional(),
+  }),
   escalation: z.object({
     level,
     via: z.enum(['escalation', 'follow_up']),
@@ -64,6 +70,19 @@ export const CASE_EVENT_DETAILS = {
   consent_withdrawn: z.object({ consentId: z.string(), party: consentParty, withdrawnOn: isoDate, recordedBy: z.string() }),
   /** The §49a exception (once per case); its justification is free text, kept out of the event. */
   section49a_recorded: z.object({ parties: z.array(consentParty), scope: z.array(consentScope), decidedOn: isoDate, recordedBy: z.string() }),
+  /** A mistake put right: each field with its value before and after, and why (free text). */
+  corrected: z.object({
+    changes: z.array(
+      z.discriminatedUnion('field', [
+        z.object({ field: z.literal('openedOn'), from: isoDate, to: isoDate }),
+        z.object({ field: z.literal('grade'), from: z.number().int(), to: z.number().int() }),
+        z.object({ field: z.literal('pupilRef'), from: z.string(), to: z.string() }),
+      ]),
+    ),
+    reason: z.string(),
+  }),
+  /** A case opened in error, withdrawn: it leaves lists and analytics, its record stays. */
+  withdrawn: z.object({ reason: z.string() }),
 } as const;
 
 export type CaseEventType = keyof typeof CASE_EVENT_DETAILS;
@@ -86,6 +105,8 @@ export const caseEventType = z.enum([
   'consent_recorded',
   'consent_withdrawn',
   'section49a_recorded',
+  'corrected',
+  'withdrawn',
 ] satisfies CaseEventType[]);
 
 /** The fields every entry has besides its kind and detail. */
@@ -126,6 +147,8 @@ export const historyEntry = z
     entry('consent_recorded'),
     entry('consent_withdrawn'),
     entry('section49a_recorded'),
+    entry('corrected'),
+    entry('withdrawn'),
   ])
   .meta({ id: 'HistoryEntry' });
 export type HistoryEntry = z.infer<typeof historyEntry>;
@@ -160,6 +183,8 @@ export const timelineEvent = z
     timelineEntry('consent_recorded'),
     timelineEntry('consent_withdrawn'),
     timelineEntry('section49a_recorded'),
+    timelineEntry('corrected'),
+    timelineEntry('withdrawn'),
   ])
   .meta({ id: 'TimelineEvent' });
 export type TimelineEvent = z.infer<typeof timelineEvent>;

@@ -99,6 +99,8 @@ const VIEW_PARTS: Record<CaseViewPart, true> = {
   version: true,
   consents: true,
   section49a: true,
+  withdrawal: true,
+  enteredOn: true,
 };
 
 function isPart(key: string): key is CaseViewPart {

@@ -174,6 +174,12 @@ export const followUpInput = z
     nextFollowUpOn: isoDate.optional().meta({ description: '8 to 12 weeks after heldOn; 8 weeks when left out' }),
     externalResources,
     withoutConsentReason,
+    earlyReason: freeText()
+      .trim()
+      .min(1)
+      .max(2000)
+      .optional()
+      .meta({ description: 'Why the follow-up is held early: before the plan’s first review date, or less than 8 weeks after the previous follow-up. Required then, refused otherwise' }),
   })
   .strict()
   .meta({ id: 'FollowUpInput' });
@@ -312,6 +318,10 @@ export const followUp = z
     outcome: followUpOutcome,
     nextFollowUpOn: isoDate.optional(),
     planRevision: z.number().int(),
+    early: z
+      .object({ regularFrom: isoDate, reason: z.string() })
+      .optional()
+      .meta({ description: 'Held before the regular window opened (regularFrom), with the reason given' }),
   })
   .meta({ id: 'FollowUp' });
 export type FollowUp = z.infer<typeof followUp>;
@@ -381,6 +391,9 @@ export const caseAction = z.enum([
   'consent.record',
   'consent.withdraw',
   'section49a.record',
+  'case.correct',
+  'tovholder.reassign',
+  'case.withdraw',
 ]);
 export type CaseAction = z.infer<typeof caseAction>;
 
@@ -403,6 +416,9 @@ export const caseView = z
     grade: z.number().int(),
     tovholder: z.string(),
     openedOn: isoDate,
+    enteredOn: isoDate
+      .optional()
+      .meta({ description: 'The school date the case was entered into the service (later than openedOn for a case begun on paper)' }),
     concern: openCaseInput.shape.concern,
     phase,
     steps: z.array(step),
@@ -419,6 +435,10 @@ export const caseView = z
     closure: closure.optional(),
     consents: z.array(consent).optional().meta({ description: 'The parents’ consents, withdrawn ones included; absent on cases recorded before consents existed' }),
     section49a: section49a.optional(),
+    withdrawal: z
+      .object({ on: isoDate, reason: z.string() })
+      .optional()
+      .meta({ description: 'Set when the case was withdrawn as opened in error; it is then left out of lists and analytics' }),
     history: z.array(historyEntry),
     asOf: isoDate.meta({ description: 'The school date the step statuses were last computed for' }),
     available: availableActionsView.optional(),

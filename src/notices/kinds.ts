@@ -10,6 +10,7 @@
  */
 import type { HistoryEntryPick } from '../domain/caseEvents';
 import type { CaseView } from '../domain/schemas';
+import { passedBeforeEntry } from '../machines/case/deadlines';
 
 export const NOTICE_KINDS = ['step_due_soon', 'step_overdue', 'step_overdue_leader', 'follow_up_window_open', 'escalation', 'tovholder_reassigned'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
@@ -57,7 +58,7 @@ export interface NoticeToQueue {
 }
 
 type Entry = HistoryEntryPick<'seq' | 'event' | 'phase' | 'on' | 'stepId' | 'detail'>;
-type Case = Pick<CaseView, 'caseId' | 'schoolId' | 'tovholder' | 'steps' | 'nextFollowUpDue'>;
+type Case = Pick<CaseView, 'caseId' | 'schoolId' | 'tovholder' | 'steps' | 'nextFollowUpDue'> & Partial<Pick<CaseView, 'enteredOn'>>;
 
 type StepEntry = Extract<Entry, { event: 'step_due_soon' | 'step_overdue' | 'step_overdue_leader' }>;
 
@@ -67,8 +68,17 @@ function stepFacts(entry: StepEntry, view: Case): Pick<NoticeFacts, 'stepTitle' 
   return { ...(step ? { stepTitle: step.title } : {}), ...(dueOn !== undefined ? { dueOn } : {}) };
 }
 
+/** A deadline that had passed before the case was entered (a paper case entered late) is not news. */
+function passedBeforeCaseEntered(entry: StepEntry, view: Case): boolean {
+  const dueOn = stepFacts(entry, view).dueOn;
+  return view.enteredOn !== undefined && dueOn !== undefined && passedBeforeEntry(dueOn, view.enteredOn);
+}
+
 /** The notice an announced entry calls for, or undefined when it calls for none. */
 export function noticeFor(entry: Entry, view: Case): NoticeToQueue | undefined {
+  if ((entry.event === 'step_due_soon' || entry.event === 'step_overdue' || entry.event === 'step_overdue_leader') && passedBeforeCaseEntered(entry, view)) {
+    return undefined;
+  }
   const base = { caseId: view.caseId, schoolId: view.schoolId, sourceSeq: entry.seq };
   const forTovholder = { ...base, role: 'tovholder' as const, tovholder: view.tovholder, urgent: false };
   switch (entry.event) {
@@ -93,6 +103,8 @@ export function noticeFor(entry: Entry, view: Case): NoticeToQueue | undefined {
       // The phase starts with its first follow-up step; the notice points at it.
       const first = view.steps.find((step) => step.stepId === 'follow_up_1');
       const due = first?.dueOn ?? view.nextFollowUpDue;
+      // A paper case entered after its first follow-up was due: that window is history, not news.
+      if (due !== undefined && view.enteredOn !== undefined && passedBeforeEntry(due, view.enteredOn)) return undefined;
       return {
         ...forTovholder,
         kind: 'follow_up_window_open',

@@ -85,6 +85,7 @@ const REVIEW_SQL = (schoolFilter: string) => `
          AND (s.status <> 'cancelled' OR c.closed_on > $1::date)
     ) st
    WHERE c.opened_on <= $1::date
+     AND NOT c.withdrawn
      AND (c.closed_on IS NULL OR c.closed_on >= $2::date)
      ${schoolFilter}
 `;

@@ -74,7 +74,7 @@ export async function overdueBoard(
   // Only column names written here go into the SQL text; every value is a parameter. The status
   // list matches the partial indexes' predicate word for word, so the planner can use them.
   const params: unknown[] = [horizon];
-  const conditions = [`s.status IN ('open', 'due_soon', 'overdue')`, `s.due_on <= $1::date`, `c.phase <> 'closed'`];
+  const conditions = [`s.status IN ('open', 'due_soon', 'overdue')`, `s.due_on <= $1::date`, `c.phase <> 'closed'`, 'NOT c.withdrawn'];
   const filters: ReadonlyArray<readonly [column: string, value: string | undefined]> = [
     ['s.school_id', query.schoolId],
     ['s.tovholder', query.tovholder],

@@ -26,6 +26,7 @@ const SPANS_SQL = `
       FROM case_events e
       JOIN cases c ON c.case_id = e.case_id
      WHERE e.type = ${eventTypesSql('phase_entered')}
+       AND NOT c.withdrawn
        AND ($1::text IS NULL OR c.school_id = $1::text)
   ), spans AS (
     SELECT school_id, phase, left_on, (left_on - entered_on)::float8 AS days
@@ -52,6 +53,7 @@ const FIGURES_SQL = `
       FROM case_events e
       JOIN cases c ON c.case_id = e.case_id
      WHERE e.type IN (${eventTypesSql('escalation', 'closed')})
+       AND NOT c.withdrawn
        AND ($1::text IS NULL OR c.school_id = $1::text)
        AND ($2::date IS NULL OR e.on_date >= $2::date)
        AND ($3::date IS NULL OR e.on_date <= $3::date)
@@ -59,6 +61,7 @@ const FIGURES_SQL = `
     SELECT s.status, s.completed_on, s.due_on
       FROM case_steps s
      WHERE s.status <> 'cancelled'
+       AND s.case_id NOT IN (SELECT w.case_id FROM cases w WHERE w.withdrawn)
        AND s.due_on < $4::date
        AND ($1::text IS NULL OR s.school_id = $1::text)
        AND ($2::date IS NULL OR s.due_on >= $2::date)
@@ -74,12 +77,14 @@ const FIGURES_SQL = `
     (SELECT count(*) FROM period_events WHERE type = ${eventTypesSql('closed')}) AS closed,
     (SELECT count(*)
        FROM cases n
-      WHERE ($1::text IS NULL OR n.school_id = $1::text)
+      WHERE NOT n.withdrawn
+        AND ($1::text IS NULL OR n.school_id = $1::text)
         AND ($2::date IS NULL OR n.opened_on >= $2::date)
         AND ($3::date IS NULL OR n.opened_on <= $3::date)
         AND EXISTS (
           SELECT 1 FROM cases p
            WHERE p.school_id = n.school_id
+             AND NOT p.withdrawn
              AND p.pupil_ref = n.pupil_ref
              AND p.case_id <> n.case_id
              AND p.closed_on <= n.opened_on
@@ -95,6 +100,7 @@ const ON_TIME_BY_SCHOOL_SQL = `
                / nullif(count(*), 0), 3)::float8 AS rate
     FROM case_steps s
    WHERE s.status <> 'cancelled'
+     AND s.case_id NOT IN (SELECT w.case_id FROM cases w WHERE w.withdrawn)
      AND s.due_on < $4::date
      AND ($1::text IS NULL OR s.school_id = $1::text)
      AND ($2::date IS NULL OR s.due_on >= $2::date)

@@ -8,6 +8,7 @@ import { daysBetween, type IsoDate } from '../domain/dates';
 import { timelineEvent, type CaseTimeline, type TimelineEvent, type TimelinePhase } from '../domain/readModelSchemas';
 import type { CaseEventType, Phase } from '../domain/schemas';
 import type { Database } from '../db/types';
+import { doneOnTime } from '../machines/case/deadlines';
 
 interface EventRow extends Record<string, unknown> {
   seq: number;
@@ -49,6 +50,19 @@ export async function caseTimeline(
     }),
   );
 
+  // A step done on or before its deadline was never late: the overdue marks recorded while it
+  // waited (a paper case entered after its deadlines, then completed with its real dates) are left out.
+  const completedOn = new Map<string, IsoDate>();
+  for (const event of events) {
+    if (event.type === 'step_done' && event.stepId !== undefined && event.detail !== undefined) completedOn.set(event.stepId, event.detail.completedOn);
+  }
+  const wasOnTime = (event: TimelineEvent): boolean =>
+    (event.type === 'step_overdue' || event.type === 'step_overdue_leader') &&
+    event.stepId !== undefined &&
+    event.detail !== undefined &&
+    doneOnTime({ completedOn: completedOn.get(event.stepId), dueOn: event.detail.dueOn });
+  const shown = events.filter((event) => !wasOnTime(event));
+
   const entered = events.filter((event) => event.type === 'phase_entered');
   const phases: TimelinePhase[] = entered.map((event, index) => {
     const base = { phase: event.phase, enteredAt: event.at, enteredOn: event.on };
@@ -63,5 +77,5 @@ export async function caseTimeline(
       schoolDays: schoolDaysBetween(event.on, until, calendar),
     };
   });
-  return { phases, events };
+  return { phases, events: shown };
 }

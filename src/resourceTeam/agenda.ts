@@ -4,8 +4,8 @@
  */
 import type { IsoDate } from '../domain/dates';
 import type { Database } from '../db/types';
-import { addDays } from '../domain/dates';
-import { escalationWindowFor, meetingOnOrAfter, type MeetingRhythm } from './meetings';
+import type { SchoolCalendar } from '../domain/calendar';
+import { DEFAULT_RHYTHM, escalationWindowFor, meetingHeldOn, meetingNumberOnOrAfter, type MeetingRhythm } from './meetings';
 import { detailKey, eventTypesSql } from '../domain/caseEvents';
 
 // The detail keys this SQL reads, checked against the escalation's detail schema.
@@ -40,13 +40,18 @@ interface EscalationRow extends Record<string, unknown> {
   external_resources: string[] | null;
 }
 
-export function createResourceTeam(db: Pick<Database, 'query'>) {
-  async function rhythmOf(schoolId: string): Promise<MeetingRhythm | null> {
+/**
+ * @param calendarOf the school's days off around a date: a meeting that falls on one is held on
+ *   the next school day (weekdays only when not given).
+ */
+export function createResourceTeam(db: Pick<Database, 'query'>, calendarOf?: (schoolId: string, on: IsoDate) => Promise<SchoolCalendar>) {
+  /** The school's own rhythm, or the default every school starts with. */
+  async function rhythmOf(schoolId: string): Promise<MeetingRhythm & { source: 'school' | 'default' }> {
     const [row] = await db.query<{ first_meeting_on: string; interval_days: number }>(
       `SELECT first_meeting_on, interval_days FROM resource_team_rhythms WHERE school_id = $1`,
       [schoolId],
     );
-    return row ? { firstMeetingOn: row.first_meeting_on, intervalDays: row.interval_days } : null;
+    return row ? { firstMeetingOn: row.first_meeting_on, intervalDays: row.interval_days, source: 'school' } : { ...DEFAULT_RHYTHM, source: 'default' };
   }
 
   return {
@@ -62,12 +67,13 @@ export function createResourceTeam(db: Pick<Database, 'query'>) {
       );
     },
 
-    /** The agenda of the first meeting on or after `on`; null when the school has no rhythm. */
-    async agenda(schoolId: string, on: IsoDate): Promise<Agenda | null> {
+    /** The agenda of the first meeting held on or after `on`. */
+    async agenda(schoolId: string, on: IsoDate): Promise<Agenda> {
       const rhythm = await rhythmOf(schoolId);
-      if (rhythm === null) return null;
-      const meetingOn = meetingOnOrAfter(rhythm, on);
-      const window = escalationWindowFor(rhythm, meetingOn);
+      const calendar = calendarOf !== undefined ? await calendarOf(schoolId, on) : undefined;
+      const k = meetingNumberOnOrAfter(rhythm, on, calendar);
+      const meetingOn = meetingHeldOn(rhythm, k, calendar);
+      const window = escalationWindowFor(rhythm, meetingOn, calendar);
       const rows = await db.query<EscalationRow>(
         `SELECT e.case_id, (e.detail ->> '${ESCALATION_LEVEL}')::integer AS level, e.detail ->> '${ESCALATION_REASON}' AS reason,
                 e.at, e.on_date,
@@ -76,6 +82,7 @@ export function createResourceTeam(db: Pick<Database, 'query'>) {
            FROM case_events e
            JOIN cases c ON c.case_id = e.case_id
           WHERE c.school_id = $1
+            AND NOT c.withdrawn
             AND e.type = ${eventTypesSql('escalation')}
             AND e.on_date <= $2::date
             AND ($3::date IS NULL OR e.on_date >= $3::date)
@@ -85,8 +92,8 @@ export function createResourceTeam(db: Pick<Database, 'query'>) {
       return {
         schoolId,
         meetingOn,
-        previousMeetingOn: meetingOn <= rhythm.firstMeetingOn ? null : addDays(meetingOn, -rhythm.intervalDays),
-        nextMeetingOn: addDays(meetingOn, rhythm.intervalDays),
+        previousMeetingOn: k <= 0 ? null : meetingHeldOn(rhythm, k - 1, calendar),
+        nextMeetingOn: meetingHeldOn(rhythm, k + 1, calendar),
         items: rows.map((row) => ({
           caseId: row.case_id,
           level: row.level,

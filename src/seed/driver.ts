@@ -209,6 +209,7 @@ export function toRequest(action: SeedAction, refs: ReadonlyMap<string, string>)
         outcome: action.outcome,
         nextFollowUpOn: action.nextFollowUpOn,
         ...(action.externalResources ? { externalResources: action.externalResources, withoutConsentReason: SEED_CONSENT_NOTE } : {}),
+        ...(action.earlyReason !== undefined ? { earlyReason: action.earlyReason } : {}),
       });
     case 'escalate':
       return request(escalate, {

@@ -78,6 +78,8 @@ export type SeedAction =
       nextFollowUpOn: IsoDate;
       /** Only on the escalation that reaches level 3: the external help brought in. */
       externalResources?: ExternalResource[];
+      /** Held before the regular window opened (the plan's first review, or 8 weeks after the last). */
+      earlyReason?: string;
     }
   | { type: 'escalate'; on: IsoDate; reason: string; externalResources?: ExternalResource[] }
   | {
@@ -324,6 +326,7 @@ function caseTimeline(rng: Random, openedOn: IsoDate, today: IsoDate): SeedActio
   let dueOn = endOfCaseWeek(openedOn, 7);
   let level = 0;
   let revision = 1;
+  let previousHeldOn: IsoDate | undefined;
   const closeBy = traits.targetCloseDays === undefined ? undefined : addDays(openedOn, traits.targetCloseDays);
   while (timeline.open) {
     const late = rng.chance(lateShare * 0.8);
@@ -342,7 +345,14 @@ function caseTimeline(rng: Random, openedOn: IsoDate, today: IsoDate): SeedActio
 
     const reviews = current.map((measure) => reviewOf(rng, measure.ref, outcome));
     const resources = outcome === 'escalate' && level + 1 === MAX_ESCALATION_LEVEL ? { externalResources: externalHelp(rng) } : {};
-    if (!timeline.add({ type: 'followUp', on: heldOn, reviews, outcome, nextFollowUpOn, ...resources })) break;
+    // The same window the case's rules judge by: early follow-ups say why (a meeting moved forward).
+    const regularFrom =
+      previousHeldOn !== undefined
+        ? addDays(previousHeldOn, FOLLOW_UP_MIN_DAYS)
+        : current.map((measure) => measure.reviewOn).reduce((min, date) => (date < min ? date : min));
+    const early = heldOn < regularFrom ? { earlyReason: 'Mødet blev rykket frem efter aftale med forældrene' } : {};
+    if (!timeline.add({ type: 'followUp', on: heldOn, reviews, outcome, nextFollowUpOn, ...resources, ...early })) break;
+    previousHeldOn = heldOn;
     lastOn = heldOn;
     if (outcome === 'escalate') level += 1;
 

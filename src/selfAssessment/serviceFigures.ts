@@ -24,10 +24,10 @@ const FIGURES_SQL = `
   WITH due AS (
     SELECT step_id, (status = 'done' AND completed_on <= due_on) AS on_time
       FROM case_steps
-     WHERE status <> 'cancelled' AND due_on >= $1::date AND due_on <= $2::date AND due_on < $3::date
+     WHERE status <> 'cancelled' AND case_id NOT IN (SELECT case_id FROM cases WHERE withdrawn) AND due_on >= $1::date AND due_on <= $2::date AND due_on < $3::date
   ), open_cases AS (
     SELECT tovholder FROM cases
-     WHERE opened_on <= $2::date AND (closed_on IS NULL OR closed_on > $2::date)
+     WHERE NOT withdrawn AND opened_on <= $2::date AND (closed_on IS NULL OR closed_on > $2::date)
   )
   SELECT
     (SELECT count(*) FROM due)::integer AS steps,
@@ -41,11 +41,11 @@ const FIGURES_SQL = `
     (SELECT count(*) FROM open_cases)::integer AS open_cases,
     (SELECT count(*) FROM open_cases WHERE btrim(tovholder) <> '')::integer AS open_with_tovholder,
     (SELECT count(DISTINCT tovholder) FROM open_cases)::integer AS tovholders,
-    (SELECT count(*) FROM cases WHERE closed_on >= $1::date AND closed_on <= $2::date)::integer AS closed,
+    (SELECT count(*) FROM cases WHERE NOT withdrawn AND closed_on >= $1::date AND closed_on <= $2::date)::integer AS closed,
     (SELECT count(*) FROM cases n
-      WHERE n.opened_on >= $1::date AND n.opened_on <= $2::date
+      WHERE NOT n.withdrawn AND n.opened_on >= $1::date AND n.opened_on <= $2::date
         AND EXISTS (SELECT 1 FROM cases p
-                     WHERE p.school_id = n.school_id AND p.pupil_ref = n.pupil_ref AND p.case_id <> n.case_id
+                     WHERE NOT p.withdrawn AND p.school_id = n.school_id AND p.pupil_ref = n.pupil_ref AND p.case_id <> n.case_id
                        AND p.closed_on <= n.opened_on AND p.closed_on >= n.opened_on - interval '6 months'))::integer AS reopened
 `;
 

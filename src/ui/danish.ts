@@ -56,6 +56,9 @@ export const ACTION_LABELS: Record<CaseAction, string> = {
   'consent.record': 'Registrér forældrenes samtykke',
   'consent.withdraw': 'Registrér at et samtykke er trukket tilbage',
   'section49a.record': 'Registrér undtagelsen efter § 49 a',
+  'case.correct': 'Ret oplysninger',
+  'tovholder.reassign': 'Giv forløbet en ny tovholder',
+  'case.withdraw': 'Træk forløbet tilbage',
 };
 
 export const EVENT_LABELS: Record<CaseEventType, string> = {
@@ -75,6 +78,8 @@ export const EVENT_LABELS: Record<CaseEventType, string> = {
   consent_recorded: 'Forældrenes samtykke blev registreret',
   consent_withdrawn: 'Et samtykke blev trukket tilbage',
   section49a_recorded: 'Undtagelsen efter § 49 a blev registreret',
+  corrected: 'Oplysninger rettet',
+  withdrawn: 'Forløbet blev trukket tilbage (oprettet ved en fejl)',
 };
 
 export const EXTERNAL_RESOURCE_LABELS = {
@@ -231,6 +236,20 @@ const MESSAGE_RULES: readonly [RegExp, (match: RegExpExecArray) => string][] = [
     (m) => `Undtagelsen efter § 49 a kan kun bruges én gang i et forløb; den blev registreret ${danishDate(m[1])}`,
   ],
   [/names the same (part|party) twice/, () => 'Det samme er valgt to gange'],
+  [
+    /the follow-up is early: held before (\S+) \(the plan’s first review date\)/,
+    (m) => `Opfølgningen er før tid: den ligger til tiden fra handleplanens første evalueringsdato, ${danishDate(m[1])}. Skriv hvorfor`,
+  ],
+  [
+    /the follow-up is early: held before (\S+)/,
+    (m) => `Opfølgningen er før tid: den ligger til tiden fra ${danishDate(m[1])}, 8 uger efter den forrige. Skriv hvorfor`,
+  ],
+  [/the follow-up is not early; leave out earlyReason/, () => 'Opfølgningen er ikke før tid: lad feltet stå tomt'],
+  [/the opening date cannot be before (\S+)/, (m) => `Datoen kan ikke ligge før ${danishDate(m[1])}`],
+  [/the opening date cannot be after the first action recorded on the case \((\S+)\)/, (m) => `Datoen kan ikke ligge efter det første, der er registreret i forløbet (${danishDate(m[1])})`],
+  [/name at least one of openedOn, grade and pupilRef to correct/, () => 'Udfyld mindst ét af felterne dato, klassetrin og elevreference'],
+  [/is already the case’s (opening date|grade|pupil reference)/, () => 'Er allerede forløbets værdi'],
+  [/is already the case’s tovholder/, () => 'Er allerede forløbets tovholder'],
   // The self-assessment's rules.
   [/must be a whole number from 1 to 5/, () => 'Vælg en vurdering fra 1 til 5'],
   [/is not a principle of the self-assessment/, () => 'Princippet findes ikke i selvevalueringen'],

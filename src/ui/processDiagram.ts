@@ -72,6 +72,7 @@ export const STATE_LABELS: Readonly<Record<string, string>> = {
   actionPlan: `Handleplan (uge ${ACTION_PLAN_WEEK})`,
   followUp: `Opfølgning uge ${FIRST_FOLLOW_UP_WEEK}, så hver ${weeks(FOLLOW_UP_MIN_DAYS)}.–${weeks(FOLLOW_UP_MAX_DAYS)}. uge`,
   closed: 'Afsluttet',
+  withdrawn: 'Trukket tilbage (oprettet ved en fejl)',
 };
 
 /** Danish words for the machine's event types. */
@@ -85,6 +86,8 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   'clock.tick': 'Ny skoledag: frister tjekkes',
   'deadlines.recompute': 'Ny skolekalender: frister genberegnes',
   'tovholder.reassign': 'Ny tovholder (skolelederen)',
+  'case.correct': 'Rettelse med begrundelse',
+  'case.withdraw': 'Trukket tilbage (skolelederen)',
 };
 
 /**

@@ -40,6 +40,7 @@ import {
   mappingNotesOf,
   availableActions,
   CASE_ACTIONS,
+  RULES_VERSION,
   type CaseCommand,
   type DeadlineThresholds,
 } from '../machines';
@@ -152,6 +153,9 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
             ...args.input,
             caseId: args.caseId,
             at: new Date().toISOString(),
+            // A case opened on this code runs by the newest rules; one replaying its history from
+            // before keeps the rules it ran by (no marker in that history).
+            ...(patched('rules-version-2') ? { rulesVersion: RULES_VERSION } : {}),
             ...(args.calendar ? { calendar: args.calendar } : {}),
             ...(args.thresholds ? { thresholds: args.thresholds } : {}),
             // Level 3 asks for consent only in cases opened with this code: older histories replay as they ran.

@@ -54,9 +54,9 @@ GET    /api/calendar/deadline?schoolId=S1&from=2026-11-02&schoolDays=15 | 200 20
 PUT    /api/calendar/school-holidays?schoolId=S1&year=2027 {"x":1} | 403 403 403 403 400
 PUT    /api/calendar/school-holidays?schoolId=S2&year=2027 {"x":1} | 403 403 403 403 403
 PUT    /api/calendar/school-holidays?year=2027 {"x":1}         | 403 403 403 403 403
-GET    /api/resource-team/rhythm?schoolId=S1                   | 403 403 403 403 200
+GET    /api/resource-team/rhythm?schoolId=S1                   | 403 200 403 403 200
 GET    /api/resource-team/rhythm?schoolId=S2                   | 403 403 403 403 403
-PUT    /api/resource-team/rhythm?schoolId=S1 {"x":1}           | 403 403 403 403 400
+PUT    /api/resource-team/rhythm?schoolId=S1 {"x":1}           | 403 400 403 403 400
 GET    /api/schools/S1/contacts                                | 403 200 403 403 200
 GET    /api/schools/S2/contacts                                | 403 403 403 403 403
 PUT    /api/schools/S1/contacts {"x":1}                        | 403 403 403 403 400

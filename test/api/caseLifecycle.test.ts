@@ -151,9 +151,14 @@ describe.each(DATABASE_KINDS)('a case through its whole life, on %s', (kind) => 
   it('when a follow-up is held today and picks a date ten weeks on, then it is recorded and the next follow-up step falls on that date (or the next school day)', async () => {
     const nextFollowUpOn = addDays(today, 70);
     const reviews = reviewsOfPlan(latest, 'adjust');
-    latest = expectCase(await api.followUp(caseId, { heldOn: today, reviews, outcome: 'revise_plan', nextFollowUpOn }));
+    // Held the day the plan was adopted, before its first review date: early, so it says why.
+    const earlyReason = 'Forældrene bad om et møde inden evalueringen';
+    latest = expectCase(await api.followUp(caseId, { heldOn: today, reviews, outcome: 'revise_plan', nextFollowUpOn, earlyReason }));
     expect(latest.phase).toBe('follow_up');
-    expect(latest.followUps).toEqual([{ number: 1, heldOn: today, reviews, outcome: 'revise_plan', nextFollowUpOn, planRevision: 1 }]);
+    const regularFrom = firstPlan.measures.map((measure) => measure.reviewOn).sort()[0];
+    expect(latest.followUps).toEqual([
+      { number: 1, heldOn: today, reviews, outcome: 'revise_plan', nextFollowUpOn, planRevision: 1, early: { regularFrom, reason: earlyReason } },
+    ]);
     expect(stepOf(latest, 'follow_up_1')).toMatchObject({ status: 'done', completedOn: today });
     expect(stepOf(latest, 'follow_up_2')).toMatchObject({ phase: 'follow_up', dueOn: onOrNextSchoolDay(nextFollowUpOn) });
     expect(stepOf(latest, 'follow_up_2')?.status).not.toBe('done');

@@ -52,6 +52,27 @@ describe('the school calendar', () => {
     );
   });
 
+  it('when a school sets one holiday (its autumn holiday a week later), then that one changes and every other holiday of the year stays in force', async () => {
+    const schoolId = uniqueSchool();
+    const before = (await calendarOf(schoolId)).holidays.filter((holiday) => holiday.kind === 'school');
+    expect(before.length).toBeGreaterThan(2);
+    const answer = await running.http.put(`/api/calendar/school-holiday?schoolId=${schoolId}&year=2026`, {
+      from: '2026-10-17',
+      to: '2026-10-25',
+      name: 'Efterårsferie',
+    });
+    expect(answer.status, answer.text).toBe(200);
+    const after = await calendarOf(schoolId);
+    expect(after.source).toBe('school');
+    const school = after.holidays.filter((holiday) => holiday.kind === 'school');
+    expect(school).toContainEqual({ from: '2026-10-17', to: '2026-10-25', name: 'Efterårsferie', kind: 'school' });
+    expect(school.filter((holiday) => holiday.name !== 'Efterårsferie')).toEqual(before.filter((holiday) => holiday.name !== 'Efterårsferie'));
+    expect(school).toHaveLength(before.length);
+    // A bad one is refused naming the field, and the holidays in force stay.
+    expectProblem(await running.http.put(`/api/calendar/school-holiday?schoolId=${schoolId}&year=2026`, { from: '2026-10-25', to: '2026-10-17', name: 'Efterårsferie' }), 400, { path: 'to' });
+    expect((await calendarOf(schoolId)).holidays).toEqual(after.holidays);
+  });
+
   it('when a holiday that ends before it starts is set, then 400 names it and the old holidays stay in force', async () => {
     const schoolId = uniqueSchool();
     expect((await setHolidays(schoolId, 2026, [{ from: '2026-10-19', to: '2026-10-23', name: 'Efterårsferie' }])).status).toBe(200);

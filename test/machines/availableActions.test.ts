@@ -1,6 +1,7 @@
 /**
  * The actions a screen offers come from the machine's current state: each phase offers exactly
- * what its transitions take, and nothing is offered once the case is closed.
+ * what its transitions take (corrections, a new tovholder and withdrawal in every open phase),
+ * and nothing is offered once the case is closed.
  */
 import { describe, expect, it } from 'vitest';
 import { availableActions } from '../../src/machines/case';
@@ -10,7 +11,7 @@ describe('available actions', () => {
   it('when a case is just opened, then only its three mapping tracks can be marked done, and it can be escalated', () => {
     const { snapshot } = open(WED_OPENED);
     expect(availableActions(snapshot)).toEqual({
-      actions: ['step.complete', 'escalate', 'consent.record', 'section49a.record'],
+      actions: ['step.complete', 'escalate', 'consent.record', 'section49a.record', 'case.correct', 'tovholder.reassign', 'case.withdraw'],
       steps: ['class_community', 'pupil_conversation', 'parent_conversation'],
     });
   });
@@ -21,19 +22,19 @@ describe('available actions', () => {
   });
 
   it('when the mapping is done, then the assessment is offered and no step is', () => {
-    expect(availableActions(mappingDone())).toEqual({ actions: ['assessment.decide', 'escalate', 'consent.record', 'section49a.record'], steps: [] });
+    expect(availableActions(mappingDone())).toEqual({ actions: ['assessment.decide', 'escalate', 'consent.record', 'section49a.record', 'case.correct', 'tovholder.reassign', 'case.withdraw'], steps: [] });
   });
 
   it('when the case waits for its plan, then the plan and escalation are offered', () => {
-    expect(availableActions(inActionPlan()).actions).toEqual(['plan.submit', 'escalate', 'consent.record', 'section49a.record']);
+    expect(availableActions(inActionPlan()).actions).toEqual(['plan.submit', 'escalate', 'consent.record', 'section49a.record', 'case.correct', 'tovholder.reassign', 'case.withdraw']);
   });
 
   it('when the case is in follow-up, then a plan revision, a follow-up, escalation and closure are offered', () => {
-    expect(availableActions(inFollowUp()).actions).toEqual(['plan.submit', 'followUp.record', 'escalate', 'close', 'consent.record', 'section49a.record']);
+    expect(availableActions(inFollowUp()).actions).toEqual(['plan.submit', 'followUp.record', 'escalate', 'close', 'consent.record', 'section49a.record', 'case.correct', 'tovholder.reassign', 'case.withdraw']);
   });
 
   it('when the assessment decided to close, then closing is offered (and escalation, as anywhere in mapping)', () => {
-    expect(availableActions(awaitingClosure()).actions).toEqual(['escalate', 'close', 'consent.record', 'section49a.record']);
+    expect(availableActions(awaitingClosure()).actions).toEqual(['escalate', 'close', 'consent.record', 'section49a.record', 'case.correct', 'tovholder.reassign', 'case.withdraw']);
   });
 
   it('when the case is at the top of the escalation ladder, then escalation is no longer offered', () => {

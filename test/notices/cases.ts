@@ -31,13 +31,19 @@ export interface CaseOptions {
   tovholder?: string;
   pupilRef?: string;
   openedOn: string;
-  /** When the case is entered; its deadlines are judged against this day. */
+  /** The instant the case's deadlines are judged at. */
   at: string;
+  /**
+   * Entered into the service only at `at` (a paper case entered late). Otherwise it is entered on
+   * its opening day and time passes to `at`, so deadlines pass while the service knows the case.
+   */
+  enteredLate?: boolean;
 }
 
-/** A case opened (possibly back-dated): the machine announces its steps' states at once. */
+/** A case opened on `openedOn`; at `at` the machine announces its steps' states. */
 export function openCase(options: CaseOptions): Walked {
-  const [snapshot, actions] = initialTransition(caseMachine, {
+  const enteredAt = options.enteredLate === true ? options.at : `${options.openedOn}T07:00:00Z`;
+  const [opened, openingActions] = initialTransition(caseMachine, {
     caseId: options.caseId,
     pupilRef: options.pupilRef ?? 'P-4711',
     schoolId: options.schoolId,
@@ -45,9 +51,11 @@ export function openCase(options: CaseOptions): Walked {
     tovholder: options.tovholder ?? 'tovholder-kim',
     openedOn: options.openedOn,
     concern: { source: 'parents', note: 'Eleven Emma Hansen siger, hun har ondt i maven om mandagen' },
-    at: options.at,
+    at: enteredAt,
   });
-  return { snapshot, view: toCaseView(snapshot.context), announced: announcedBy(actions) };
+  if (enteredAt >= options.at) return { snapshot: opened, view: toCaseView(opened.context), announced: announcedBy(openingActions) };
+  const [snapshot, actions] = transition(caseMachine, opened, { type: 'clock.tick', at: options.at });
+  return { snapshot, view: toCaseView(snapshot.context), announced: [...announcedBy(openingActions), ...announcedBy(actions)] };
 }
 
 export function step(walked: Walked, event: CaseEvent): Walked {

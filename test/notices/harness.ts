@@ -31,6 +31,8 @@ export interface NoticesApiOptions {
   pollSeconds: number;
   digestHour: number;
   roundsPerRun: number;
+  /** When steps count as due soon (a wide window gives due-soon notices the day a case opens). */
+  thresholds?: { dueSoonSchoolDays: number; leaderAlertSchoolDays: number };
 }
 
 export interface NoticesApi {
@@ -80,6 +82,7 @@ export async function startNoticesApi(temporal: TestTemporal, kind: DatabaseKind
       health: createHealthCheck({ client: temporal.client, store }),
       taskQueue,
       noticeDispatcherWorkflowId: dispatcherId,
+      ...(options.thresholds !== undefined ? { thresholds: options.thresholds } : {}),
     });
     listening = await listen(app);
     await startNoticeDispatcher(temporal.client, { taskQueue, workflowId: dispatcherId, args: { roundsPerRun: options.roundsPerRun } });

@@ -8,6 +8,7 @@ import { createNoticeActivities, type QueueNoticesInput } from '../../src/activi
 import { createCaseStore } from '../../src/db';
 import type { CaseStore } from '../../src/db/types';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/databases';
+import { caseTimeline } from '../../src/readModel';
 import { MEASURES, caseIdOf, openCase, step, type Walked } from './cases';
 
 const OPENED_ON = '2026-11-02'; // a Monday: tracks B and C due Fri 13 Nov, A and the assessment Fri 20 Nov
@@ -59,7 +60,7 @@ describe.each(DATABASE_KINDS)('queueing notices, on %s', (kind) => {
 
   const activities = () => createNoticeActivities({ db: t.db, now: () => new Date(LONG_AFTER) });
 
-  it('when a back-dated case opens with its steps long overdue, then its tovholder is told of each overdue step and the school leader of each more than ten school days late', async () => {
+  it('when a case entered on its opening day has its steps long overdue, then its tovholder is told of each overdue step and the school leader of each more than ten school days late', async () => {
     const input = await recorded((caseId) => openCase({ caseId, schoolId: 'S1', openedOn: OPENED_ON, at: LONG_AFTER }));
     await expect(activities().queueNotices(input)).resolves.toEqual({ queued: 6 });
 
@@ -84,6 +85,61 @@ describe.each(DATABASE_KINDS)('queueing notices, on %s', (kind) => {
       dueOn: '2026-11-20',
       stepTitle: expect.stringContaining('spor A'),
     });
+  });
+
+  it('when a paper case is entered two months late and its steps are completed with their real dates, on time, then no notice is queued and its timeline shows nothing overdue', async () => {
+    const openedOn = '2026-09-07'; // a Monday; entered on 9 November, nine weeks later
+    const entered = '2026-11-09T09:00:00Z';
+    const input = await recorded((caseId) => {
+      let walk = openCase({ caseId, schoolId: 'S1', openedOn, at: entered, enteredLate: true });
+      const all = [...walk.announced];
+      const then = (event: Parameters<typeof step>[1]) => {
+        walk = step(walk, event);
+        all.push(...walk.announced);
+      };
+      then({ type: 'step.complete', stepId: 'pupil_conversation', completedOn: '2026-09-15', at: '2026-11-09T09:05:00Z' });
+      then({ type: 'step.complete', stepId: 'parent_conversation', completedOn: '2026-09-18', at: '2026-11-09T09:06:00Z' });
+      then({ type: 'step.complete', stepId: 'class_community', completedOn: '2026-09-24', at: '2026-11-09T09:07:00Z' });
+      then({ type: 'assessment.decide', decision: 'action_plan', rationale: 'Behov for en plan', decidedOn: '2026-09-25', at: '2026-11-09T09:08:00Z' });
+      const measures = MEASURES.map((measure) => ({ ...measure, startsOn: '2026-10-01', reviewOn: '2026-10-20' }));
+      then({ type: 'plan.submit', measures, adoptedOn: '2026-10-01', at: '2026-11-09T09:09:00Z' });
+      const reviews = ['M1', 'M2', 'M3'].map((measureId) => ({ measureId, done: true, effect: 'some' as const, action: 'keep' as const }));
+      then({ type: 'followUp.record', heldOn: '2026-10-22', reviews, outcome: 'continue', at: '2026-11-09T09:10:00Z' });
+      return { ...walk, announced: all };
+    });
+    // The machine still saw the deadlines pass when the case came in...
+    expect(input.events.filter((entry) => entry.event === 'step_overdue').length).toBeGreaterThan(0);
+    // ...but none had passed while the service knew the case, and every step was done in time.
+    await expect(activities().queueNotices(input)).resolves.toEqual({ queued: 0 });
+    expect(await noticesOf(input.caseId)).toEqual([]);
+    expect(input.view.steps.filter((candidate) => candidate.status === 'done').map((candidate) => candidate.stepId)).toEqual([
+      'class_community',
+      'pupil_conversation',
+      'parent_conversation',
+      'assessment',
+      'action_plan',
+      'follow_up_1',
+    ]);
+    await store.recordCaseEvents(input.caseId, input.view.history, input.view);
+    const timeline = await caseTimeline(t.db, input.caseId, '2026-11-09');
+    expect(timeline?.events.map((event) => event.type)).not.toContain('step_overdue');
+    expect(timeline?.events.map((event) => event.type)).not.toContain('step_overdue_leader');
+    expect(timeline?.events.filter((event) => event.type === 'step_done')).toHaveLength(6);
+  });
+
+  it('when a paper case is entered late with a step still not done, then the deadline that passed before it was entered raises no notice, but one passing afterwards does', async () => {
+    const input = await recorded((caseId) => {
+      // Opened 2 November, entered 16 November: B and C were due 13 November, A and the assessment 20 November.
+      const walk = openCase({ caseId, schoolId: 'S1', openedOn: OPENED_ON, at: '2026-11-16T09:00:00Z', enteredLate: true });
+      const later = step(walk, { type: 'clock.tick', at: '2026-11-23T09:00:00Z' });
+      return { ...later, announced: [...walk.announced, ...later.announced] };
+    });
+    await activities().queueNotices(input);
+    const rows = await noticesOf(input.caseId);
+    expect(rows.map((row) => [row.kind, row.step_id]).sort()).toEqual([
+      ['step_overdue', 'assessment'],
+      ['step_overdue', 'class_community'],
+    ]);
   });
 
   it('when steps become due soon, then the tovholder gets a due-soon notice for each and no one else is told', async () => {

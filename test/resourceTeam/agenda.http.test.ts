@@ -1,11 +1,13 @@
 /**
- * Escalations land on the resource team's next meeting: the school sets when the team meets,
- * and the agenda lists the cases escalated since the meeting before.
+ * Escalations land on the resource team's next meeting: every school starts meeting every other
+ * Tuesday, a leader or admin sets another rhythm, a meeting on a day off is held the next school
+ * day, and the agenda lists the cases escalated since the meeting before.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain/dates';
 import { connectTestTemporal, type TestTemporal } from '../support/temporal';
-import { casesApi, expectCase, expectProblem, openCase, todayInDenmark, uniqueSchool, type CasesApi } from '../api/support/cases';
+import { casesApi, expectCase, expectProblem, onOrNextSchoolDay, openCase, todayInDenmark, uniqueSchool, type CasesApi } from '../api/support/cases';
+import { tokenFor } from '../support/tokens';
 import { startApi, type RunningApi } from '../api/support/harness';
 
 interface AgendaAnswer {
@@ -37,7 +39,8 @@ describe('the resource team agenda', () => {
   it('when cases are escalated, then they are on the agenda of the next meeting — level, reason and, at level 3, the external help — and not on the one after', async () => {
     const schoolId = uniqueSchool();
     const today = todayInDenmark();
-    const firstMeetingOn = addDays(today, 3);
+    // A school day, so the meeting is held on its own date.
+    const firstMeetingOn = onOrNextSchoolDay(addDays(today, 3));
     expect((await running.http.put(`/api/resource-team/rhythm?schoolId=${schoolId}`, { firstMeetingOn })).status).toBe(200);
 
     const first = await openCase(api, { schoolId });
@@ -62,18 +65,30 @@ describe('the resource team agenda', () => {
     expect(next.body.items.at(-1)?.externalResources).toEqual(['ppr', 'sundhedsplejerske']);
 
     expect(next.body.previousMeetingOn).toBeNull();
-    expect(next.body.nextMeetingOn).toBe(addDays(firstMeetingOn, 14));
+    // The next meeting moves to the next school day when its date is a day off.
+    expect(next.body.nextMeetingOn).toBe(onOrNextSchoolDay(addDays(firstMeetingOn, 14)));
 
     const after = await agendaOf(schoolId, addDays(firstMeetingOn, 1));
-    expect(after.body.meetingOn).toBe(addDays(firstMeetingOn, 14));
+    expect(after.body.meetingOn).toBe(onOrNextSchoolDay(addDays(firstMeetingOn, 14)));
     expect(after.body.previousMeetingOn).toBe(firstMeetingOn);
     expect(after.body.items).toEqual([]);
   });
 
-  it('when a school has set no meeting rhythm, then the agenda answers 409 saying so', async () => {
-    const answer = await agendaOf(uniqueSchool(), todayInDenmark());
-    expectProblem(answer, 409, { type: 'https://fravaersforloeb.dk/problems/not-configured' });
-    expect(answer.text).toContain('resource team meets');
+  it('when a school has set no meeting rhythm, then it has the default one (every other Tuesday), and its agenda is of the next such meeting held on a school day', async () => {
+    const schoolId = uniqueSchool();
+    const rhythm = await running.http.get<{ firstMeetingOn: string; intervalDays: number; source: string }>(`/api/resource-team/rhythm?schoolId=${schoolId}`);
+    expect(rhythm.status, rhythm.text).toBe(200);
+    expect(rhythm.body).toEqual({ schoolId, firstMeetingOn: '2025-01-07', intervalDays: 14, source: 'default' });
+    const answer = await agendaOf(schoolId, todayInDenmark());
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body.meetingOn >= todayInDenmark()).toBe(true);
+    expect(answer.body.meetingOn).toBe(onOrNextSchoolDay(answer.body.meetingOn));
+    // The leader changes it.
+    const leader = running.http.withToken(await tokenFor({ role: 'leader', schools: [schoolId], sub: 'leader-x' }));
+    const firstMeetingOn = onOrNextSchoolDay(addDays(todayInDenmark(), 1));
+    const changed = await leader.put(`/api/resource-team/rhythm?schoolId=${schoolId}`, { firstMeetingOn, intervalDays: 21 });
+    expect(changed.status, changed.text).toBe(200);
+    expect((await agendaOf(schoolId, todayInDenmark())).body.meetingOn).toBe(firstMeetingOn);
   });
 
   it('when a meeting rhythm has no start date, then 400 names firstMeetingOn and the old rhythm stays', async () => {
@@ -86,6 +101,6 @@ describe('the resource team agenda', () => {
     expect((await agendaOf(schoolId, todayInDenmark())).body.meetingOn).toBe(firstMeetingOn);
     const rhythm = await running.http.get<{ firstMeetingOn: string; intervalDays: number }>(`/api/resource-team/rhythm?schoolId=${schoolId}`);
     expect(rhythm.status).toBe(200);
-    expect(rhythm.body).toEqual({ schoolId, firstMeetingOn, intervalDays: 14 });
+    expect(rhythm.body).toEqual({ schoolId, firstMeetingOn, intervalDays: 14, source: 'school' });
   });
 });

@@ -29,3 +29,20 @@ describe('the resource team meets every 14 days', () => {
     }
   });
 });
+
+describe('a meeting that falls on a day off', () => {
+  // The autumn holiday, week 42 of 2026: Monday 12 to Friday 16 October (Tuesday 13 October is a meeting day).
+  const calendar = { daysOff: [{ from: '2026-10-12', to: '2026-10-16', name: 'Efterårsferie' }] };
+
+  it('when a meeting date lies in a holiday, then the meeting is held on the next school day, and the rhythm goes on from its own dates', () => {
+    expect(meetingOnOrAfter(rhythm, '2026-10-07')).toBe('2026-10-13');
+    expect(meetingOnOrAfter(rhythm, '2026-10-07', calendar)).toBe('2026-10-19');
+    expect(meetingOnOrAfter(rhythm, '2026-10-20', calendar)).toBe('2026-10-27');
+  });
+
+  it('when a case is escalated in the holiday, then it lands on the moved meeting, and that meeting’s agenda runs from the meeting before it', () => {
+    expect(meetingForEscalation(rhythm, '2026-10-14', calendar)).toBe('2026-10-19');
+    expect(escalationWindowFor(rhythm, '2026-10-19', calendar)).toEqual({ from: '2026-09-29', to: '2026-10-18' });
+    expect(escalationWindowFor(rhythm, '2026-10-27', calendar)).toEqual({ from: '2026-10-19', to: '2026-10-26' });
+  });
+});

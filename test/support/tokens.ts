@@ -57,7 +57,7 @@ export function roleForRoute(method: string, path: string): Role {
   if (route.startsWith('/api/analytics')) return 'municipality';
   if (route.startsWith('/api/notifications') || route.startsWith('/api/audit') || route.startsWith('/codec')) return 'admin';
   if (route.startsWith('/api/resource-team/rhythm')) return 'admin';
-  if (method !== 'GET' && /^\/api\/(calendar\/school-holidays|letter-templates|schools\/[^/]+\/contacts)/.test(route)) return 'admin';
+  if (method !== 'GET' && /^\/api\/(calendar\/school-holidays?|letter-templates|schools\/[^/]+\/contacts)/.test(route)) return 'admin';
   return 'leader';
 }
 

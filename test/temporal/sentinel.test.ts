@@ -193,6 +193,8 @@ async function runCase(keyring: Keyring | undefined, marks: Sentinels): Promise<
       heldOn: today,
       reviews: (inPlan.plan?.measures ?? []).map((measure) => ({ measureId: measure.measureId, done: true, effect: 'some' as const, action: 'keep' as const })),
       outcome: 'continue',
+      // Held the day the plan was adopted, before its first review: early, with a reason (free text too).
+      earlyReason: `Før tid: ${marks.text}`,
     });
     const final = await service.act(caseId, closeCaseUpdate, {
       criteria: {

@@ -199,6 +199,13 @@ describe('a case from opening to closure, in the browser', () => {
       if (next !== undefined) await page.getByLabel('Næste opfølgning').fill(next);
       if (next !== undefined) await saveScreenshots(page, 'follow-up');
       await page.getByRole('button', { name: 'Gem opfølgningen' }).click();
+      if (heldOn < dates.reviewOn) {
+        // Held before the plan's first review date: early, so the reason is asked for, next to its field.
+        await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('før tid');
+        await checked(page, 'follow-up early');
+        await page.getByLabel('Hvorfor holdes opfølgningen før tid?').fill('Forældrene bad om mødet før evalueringen');
+        await page.getByRole('button', { name: 'Gem opfølgningen' }).click();
+      }
       await expectNotice(page, 'Opfølgningen er gemt');
     }
     await expect.poll(() => page.locator('#opfoelgning ~ section').count()).toBe(2);
@@ -240,6 +247,11 @@ describe('a case from opening to closure, in the browser', () => {
     await page.getByLabel('Plan for at forebygge tilbagefald').fill('Kontaktlæreren ringer hjem ved første fraværsdag.');
     await page.getByLabel('Ingen brobygning').check();
     await page.getByRole('button', { name: 'Afslut forløbet' }).click();
+    // Just before a long holiday the page warns first and asks for a confirmation (not on every date).
+    if ((await page.locator('#holiday-warning').count()) > 0) {
+      await page.getByLabel('Jeg har læst advarslen og vil afslutte forløbet alligevel').check();
+      await page.getByRole('button', { name: 'Afslut forløbet' }).click();
+    }
     await expectNotice(page, 'Forløbet er afsluttet');
     await expect.poll(() => page.locator('.phase-strip__item--current').textContent()).toContain('Afsluttet');
     await expect.poll(() => page.locator('#handlinger + p').textContent()).toContain('Der er ikke flere handlinger');
@@ -277,6 +289,34 @@ describe('a case from opening to closure, in the browser', () => {
     await leaderContext.close();
     await tovholderContext.close();
   }, 180_000);
+
+  it('when a leader corrects a case, gives it a new tovholder and withdraws it, then each page passes axe and the case ends withdrawn', async () => {
+    const dates = walkDates();
+    const context = await browser.newContext();
+    const leader = await signIn(context, 'leader', LEADER);
+    const caseId = await openCase(leader, 'P-UI-3', dates.opened);
+    await leader.getByRole('link', { name: 'Ret oplysninger' }).click();
+    await checked(leader, 'correction');
+    await leader.getByLabel('Rigtigt klassetrin').fill('7');
+    await leader.getByLabel('Begrundelse for rettelsen').fill('Forkert klassetrin ved oprettelsen');
+    await leader.getByRole('button', { name: 'Gem rettelsen' }).click();
+    await expectNotice(leader, 'Rettelsen er gemt');
+    await expect.poll(() => leader.locator('.case-facts').textContent()).toContain('7. klasse');
+    await leader.getByRole('link', { name: 'Giv forløbet en ny tovholder' }).click();
+    await checked(leader, 'reassign');
+    await leader.getByLabel('Ny tovholder').fill('tovholder-ole');
+    await leader.getByLabel('Begrundelse').fill('Orlov');
+    await leader.getByRole('button', { name: 'Skift tovholder' }).click();
+    await expectNotice(leader, 'ny tovholder');
+    await leader.getByRole('link', { name: 'Træk forløbet tilbage' }).click();
+    await checked(leader, 'withdrawal');
+    await leader.getByLabel('Hvorfor blev forløbet oprettet ved en fejl?').fill('Oprettet på den forkerte elev');
+    await leader.getByRole('button', { name: 'Træk forløbet tilbage' }).click();
+    await expectNotice(leader, 'trukket tilbage');
+    expect(new URL(leader.url()).pathname).toBe(`/forloeb/${caseId}`);
+    await checked(leader, 'case page (withdrawn)');
+    await context.close();
+  }, 120_000);
 
   it('when another site posts a form to the service in a signed-in browser, then it is refused and no case is opened', async () => {
     const context = await browser.newContext();

@@ -302,6 +302,55 @@ describe('opening a case and its page', () => {
   });
 });
 
+describe('correcting, reassigning and withdrawing a case on its pages', () => {
+  const pupilRef = `P-${randomUUID().slice(0, 8)}`;
+  let leader: Visitor;
+  let caseId: string;
+
+  beforeAll(async () => {
+    leader = await signedInVisitor({ role: 'leader', school: 'S1', name: 'Lene Leder' });
+    const answer = await leader.post('/forloeb/nyt', openCaseForm(await sessionToken(leader), { pupilRef, schoolId: 'S1', tovholder: 'tovholder-ida' }));
+    caseId = /^\/forloeb\/([^/?#]+)/.exec(answer.location ?? '')?.[1] ?? '';
+  });
+
+  it('when the leader opens the case, then corrections, a new tovholder and withdrawal are offered; the tovholder is offered corrections only', async () => {
+    const page = await leader.get(`/forloeb/${caseId}`);
+    for (const href of ['rettelse', 'tovholder', 'tilbagetraekning']) expect(page.text).toContain(`href="/forloeb/${caseId}/${href}"`);
+    const tovholder = await signedInVisitor({ role: 'tovholder', school: 'S1', name: 'tovholder-ida' });
+    const own = await tovholder.get(`/forloeb/${caseId}`);
+    expect(own.text).toContain(`href="/forloeb/${caseId}/rettelse"`);
+    expect(own.text).not.toContain(`href="/forloeb/${caseId}/tovholder"`);
+    expect(own.text).not.toContain(`href="/forloeb/${caseId}/tilbagetraekning"`);
+  });
+
+  it('when a correction names an opening date before the service’s range, then the page says so in Danish next to the field; a right one is saved and on the timeline', async () => {
+    const csrf = await sessionToken(leader);
+    const refused = await leader.post(`/forloeb/${caseId}/rettelse`, { _csrf: csrf, _key: randomUUID(), openedOn: '2015-11-18', reason: 'Tastefejl' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('href="#openedOn"');
+    expect(refused.text).toContain('Datoen kan ikke ligge før 1. januar 2020');
+    const saved = await leader.post(`/forloeb/${caseId}/rettelse`, { _csrf: csrf, _key: randomUUID(), grade: '7', reason: 'Forkert klassetrin' });
+    expect(saved.status, saved.text).toBe(303);
+    expect(saved.location).toBe(`/forloeb/${caseId}?udfoert=rettelse`);
+    const page = await leader.get(`/forloeb/${caseId}?udfoert=rettelse`);
+    expect(page.text).toContain('7. klasse');
+    expect(page.text).toContain('Oplysninger rettet');
+  });
+
+  it('when the leader gives the case a new tovholder and then withdraws it, then each page posts, and the case page says it was withdrawn with no actions left', async () => {
+    const csrf = await sessionToken(leader);
+    const reassigned = await leader.post(`/forloeb/${caseId}/tovholder`, { _csrf: csrf, _key: randomUUID(), tovholder: 'tovholder-ole', reason: 'Ida går på orlov' });
+    expect(reassigned.status, reassigned.text).toBe(303);
+    const withdrawn = await leader.post(`/forloeb/${caseId}/tilbagetraekning`, { _csrf: csrf, _key: randomUUID(), reason: 'Oprettet på den forkerte elev' });
+    expect(withdrawn.status, withdrawn.text).toBe(303);
+    const page = await leader.get(`/forloeb/${caseId}`);
+    expect(page.text).toContain('Forløbet er trukket tilbage');
+    expect(page.text).toContain('tovholder-ole');
+    expect(page.text).not.toContain(`href="/forloeb/${caseId}/rettelse"`);
+    expect((await leader.get('/forloeb')).text).not.toContain(caseId);
+  });
+});
+
 describe('the open-case form’s refusals', () => {
   // A school of its own: every refusal must leave it without a case.
   const school = 'S9';

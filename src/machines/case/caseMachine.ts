@@ -33,6 +33,10 @@ const REFRESH_AND_ANNOUNCE = ['refreshStatuses', 'announce'] as const;
 
 /** A running case can change hands in any phase (closed takes nothing): in each open phase's `on`. */
 const REASSIGN = { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] } as const;
+/** Corrections likewise; a correction of the opening date moves open deadlines, so statuses are refreshed. */
+const CORRECT = REASSIGN;
+/** A case opened in error can be withdrawn in any open phase: it ends there. */
+const WITHDRAW = { guard: 'acceptable', target: '#case.withdrawn', actions: ['tick', 'apply'] } as const;
 
 /** Consents and the §49a record are kept in every open phase: the same entry as reassigning. */
 const RECORD_ANY_TIME = {
@@ -105,6 +109,8 @@ export const caseMachine = setup({
       on: {
         escalate: { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] },
         ...RECORD_ANY_TIME,
+        'case.correct': CORRECT,
+        'case.withdraw': WITHDRAW,
       },
       states: {
         tracks: {
@@ -145,6 +151,8 @@ export const caseMachine = setup({
         'plan.submit': { guard: 'acceptable', target: 'followUp', actions: ['tick', 'apply'] },
         escalate: { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] },
         ...RECORD_ANY_TIME,
+        'case.correct': CORRECT,
+        'case.withdraw': WITHDRAW,
       },
     },
     followUp: {
@@ -158,11 +166,17 @@ export const caseMachine = setup({
         escalate: { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] },
         close: { guard: 'acceptable', target: 'closed', actions: ['tick', 'apply'] },
         ...RECORD_ANY_TIME,
+        'case.correct': CORRECT,
+        'case.withdraw': WITHDRAW,
       },
     },
     closed: {
       type: 'final',
       entry: ['enterClosed', 'announce'],
+    },
+    withdrawn: {
+      type: 'final',
+      entry: ['announce'],
     },
   },
 });

@@ -31,7 +31,7 @@ function notAllowed(detail: string): CommandCheck {
 function whyNotNow(snapshot: CaseSnapshot, command: CaseCommand): string {
   const context = snapshot.context;
   const phase = PHASE_NAMES[context.phase];
-  if (snapshot.status === 'done') return 'the case is closed';
+  if (snapshot.status === 'done') return context.withdrawal !== undefined ? 'the case was withdrawn' : 'the case is closed';
   if (command.type === 'assessment.decide' && snapshot.matches({ mapping: 'tracks' })) {
     const open = context.steps
       .filter((step) => step.track !== undefined && step.status !== 'done')

@@ -32,7 +32,7 @@ import {
   needsLeader,
   statusOn,
 } from './deadlines';
-import { chosenNextFollowUp, closureWarnings, currentPlan } from './rules';
+import { chosenNextFollowUp, closureWarnings, currentPlan, regularFollowUpFrom } from './rules';
 import type { CaseContext, CaseInput, StepState } from './types';
 
 type At = { at: string };
@@ -179,6 +179,7 @@ export function initialCaseContext(input: CaseInput): CaseContext {
     today: maxDate(eventDate(at), openedOn),
     calendar,
     thresholds: input.thresholds ?? DEFAULT_THRESHOLDS,
+    ...(input.rulesVersion !== undefined ? { rulesVersion: input.rulesVersion } : {}),
     phase: 'mapping',
     steps: [
       newStep('class_community', 'mapping', STEP_TITLES.class_community, due('class_community'), openedOn, 'A'),
@@ -258,6 +259,8 @@ export function recordFollowUp(context: CaseContext, event: FollowUpInput & At):
   const number = context.followUps.length + 1;
   const chosen = chosenNextFollowUp(event);
   const plan = currentPlan(context);
+  const regularFrom = regularFollowUpFrom(context);
+  const early = event.earlyReason !== undefined && regularFrom !== undefined ? { early: { regularFrom, reason: event.earlyReason } } : {};
   let next: CaseContext = {
     ...context,
     followUps: [
@@ -269,11 +272,12 @@ export function recordFollowUp(context: CaseContext, event: FollowUpInput & At):
         outcome: event.outcome,
         nextFollowUpOn: chosen,
         planRevision: plan?.revision ?? 0,
+        ...early,
       },
     ],
   };
   next = withEntry(next, event.at, event.heldOn, 'follow_up',
-    { number, outcome: event.outcome, heldOn: event.heldOn },
+    { number, outcome: event.outcome, heldOn: event.heldOn, ...early },
     followUpStepId(number),
   );
   next = completeStepIn(next, followUpStepId(number), event.heldOn, event.at);
@@ -399,4 +403,43 @@ export function recordSection49a(context: CaseContext, event: Section49aInput & 
     decidedOn,
     recordedBy: event.recordedBy,
   });
+}
+
+/** A mistake put right: the fields change, and a new opening date moves the open steps' deadlines. */
+export function correctCase(
+  context: CaseContext,
+  event: { openedOn?: IsoDate | undefined; grade?: number | undefined; pupilRef?: string | undefined; reason: string } & At,
+): CaseContext {
+  const changes: CaseEventDetail<'corrected'>['changes'] = [];
+  let next: CaseContext = context;
+  if (event.openedOn !== undefined && event.openedOn !== context.openedOn) {
+    changes.push({ field: 'openedOn', from: context.openedOn, to: event.openedOn });
+    next = { ...next, openedOn: event.openedOn };
+    // Done steps keep the deadline they were done against; open ones count from the right date.
+    next = {
+      ...next,
+      steps: next.steps.map((step) => (isSettled(step.status) ? step : { ...step, dueOn: dueDateFor(step.stepId, next, next.calendar) })),
+    };
+    const openFollowUp = next.steps.find((step) => step.stepId.startsWith('follow_up_') && !isSettled(step.status));
+    if (openFollowUp !== undefined) next = { ...next, nextFollowUpDue: openFollowUp.dueOn };
+  }
+  if (event.grade !== undefined && event.grade !== context.grade) {
+    changes.push({ field: 'grade', from: context.grade, to: event.grade });
+    next = { ...next, grade: event.grade };
+  }
+  if (event.pupilRef !== undefined && event.pupilRef !== context.pupilRef) {
+    changes.push({ field: 'pupilRef', from: context.pupilRef, to: event.pupilRef });
+    next = { ...next, pupilRef: event.pupilRef };
+  }
+  return withEntry(next, event.at, context.today, 'corrected', { changes, reason: event.reason });
+}
+
+/** Withdrawn as opened in error: every open step is cancelled; the record is kept. */
+export function withdrawCase(context: CaseContext, event: { reason: string } & At): CaseContext {
+  const next: CaseContext = {
+    ...context,
+    withdrawal: { on: context.today, reason: event.reason },
+    steps: context.steps.map((step) => (isSettled(step.status) ? step : { ...step, status: 'cancelled' })),
+  };
+  return withEntry(next, event.at, context.today, 'withdrawn', { reason: event.reason });
 }

@@ -74,6 +74,20 @@ export function dueOnChosenDate(date: IsoDate, calendar: SchoolCalendar = WEEKDA
   return onOrNextSchoolDay(date, calendar);
 }
 
+/**
+ * A case already under way on paper is entered with its real dates: a deadline that had passed
+ * before the case was entered calls for no notice (the work may well have been done on time; the
+ * tovholder enters it with its real date). The step still shows as open or late until then.
+ */
+export function passedBeforeEntry(dueOn: IsoDate, enteredOn: IsoDate): boolean {
+  return dueOn < enteredOn;
+}
+
+/** A step done on or before its deadline was on time, whatever was recorded while it waited. */
+export function doneOnTime(step: { completedOn?: IsoDate | undefined; dueOn: IsoDate }): boolean {
+  return step.completedOn !== undefined && step.completedOn <= step.dueOn;
+}
+
 export function isSettled(status: StepStatus): boolean {
   return status === 'done' || status === 'cancelled';
 }

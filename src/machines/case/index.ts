@@ -9,14 +9,16 @@ export {
   DUE_SOON_SCHOOL_DAYS,
   FOLLOW_UP_MAX_DAYS,
   FOLLOW_UP_MIN_DAYS,
+  doneOnTime,
   dueSoonFrom,
   LEADER_ALERT_SCHOOL_DAYS,
   leaderAlertFrom,
   nextStatusChangeOn,
+  passedBeforeEntry,
   statusOn,
 } from './deadlines';
 export type { DeadlineThresholds } from './deadlines';
-export { openingProblems, MAX_ESCALATION_LEVEL, activeConsents, sharingBasisFor } from './rules';
+export { activeConsents, closureWarnings, openingProblems, MAX_ESCALATION_LEVEL, RULES_VERSION, regularFollowUpFrom, sharingBasisFor } from './rules';
 export type { CaseCommand, CaseContext, CaseEmitted, CaseEvent, CaseInput } from './types';
 export {
   CASE_ACTIONS,

@@ -30,7 +30,7 @@ export const MAX_ESCALATION_LEVEL = 3;
 // declarations, which use these rules.
 type WithAt<I> = I & { at: string };
 
-export function currentPlan(context: CaseContext) {
+export function currentPlan(context: Pick<CaseContext, 'plans'>) {
   return context.plans.at(-1);
 }
 
@@ -38,9 +38,58 @@ function notInFuture(date: IsoDate, today: IsoDate, path: string, what: string):
   return date > today ? [{ path, message: `${what} cannot be later than today` }] : [];
 }
 
+/**
+ * The earliest opening date the service takes: case packages of this kind (seed 003) were not run
+ * before then, so an earlier date is a typing mistake (1999 for 2025), not a paper case.
+ */
+export const EARLIEST_OPENING_DATE = '2020-01-01';
+
+function notBeforeServiceRange(date: IsoDate, path: string): FieldProblem[] {
+  return date < EARLIEST_OPENING_DATE ? [{ path, message: `the opening date cannot be before ${EARLIEST_OPENING_DATE}` }] : [];
+}
+
 /** Opening: a case already running on paper may be entered with its real, earlier date. */
 export function openingProblems(input: Pick<OpenCaseInput, 'openedOn'>, today: IsoDate): FieldProblem[] {
-  return notInFuture(input.openedOn, today, 'openedOn', 'the opening date');
+  return [...notInFuture(input.openedOn, today, 'openedOn', 'the opening date'), ...notBeforeServiceRange(input.openedOn, 'openedOn')];
+}
+
+/** The earliest date anything after the opening was recorded as done on. */
+function firstRecordedAction(context: CaseContext): IsoDate | undefined {
+  const dates = [
+    ...context.steps.map((step) => step.completedOn),
+    context.assessment?.decidedOn,
+    ...context.plans.map((plan) => plan.adoptedOn),
+    ...context.followUps.map((followUp) => followUp.heldOn),
+    ...context.escalations.map((escalation) => escalation.on),
+  ];
+  return dates.reduce<IsoDate | undefined>((min, date) => (date !== undefined && (min === undefined || date < min) ? date : min), undefined);
+}
+
+export interface CorrectionInput {
+  openedOn?: IsoDate | undefined;
+  grade?: number | undefined;
+  pupilRef?: string | undefined;
+}
+
+/** A correction changes something, and a corrected opening date stays in range and before what followed it. */
+export function correctionProblems(context: CaseContext, event: WithAt<CorrectionInput>, today: IsoDate): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (event.openedOn === undefined && event.grade === undefined && event.pupilRef === undefined) {
+    problems.push({ path: 'openedOn', message: 'name at least one of openedOn, grade and pupilRef to correct' });
+  }
+  if (event.openedOn !== undefined) {
+    if (event.openedOn === context.openedOn) problems.push({ path: 'openedOn', message: 'is already the case’s opening date' });
+    problems.push(...notInFuture(event.openedOn, today, 'openedOn', 'the opening date'), ...notBeforeServiceRange(event.openedOn, 'openedOn'));
+    const first = firstRecordedAction(context);
+    if (first !== undefined && event.openedOn > first) {
+      problems.push({ path: 'openedOn', message: `the opening date cannot be after the first action recorded on the case (${first})` });
+    }
+  }
+  if (event.grade !== undefined && event.grade === context.grade) problems.push({ path: 'grade', message: 'is already the case’s grade' });
+  if (event.pupilRef !== undefined && event.pupilRef === context.pupilRef) {
+    problems.push({ path: 'pupilRef', message: 'is already the case’s pupil reference' });
+  }
+  return problems;
 }
 
 export function completionProblems(
@@ -154,6 +203,38 @@ export function chosenNextFollowUp(event: Pick<FollowUpInput, 'heldOn' | 'nextFo
   return event.nextFollowUpOn ?? addDays(event.heldOn, FOLLOW_UP_MIN_DAYS);
 }
 
+/**
+ * The rules a newly opened case runs by. 2: a follow-up held early asks for its reason. Cases
+ * opened before (no version in their context) keep version 1, so their histories replay the same.
+ */
+export const RULES_VERSION = 2;
+
+/**
+ * When the next follow-up's regular window opens: the first at the current plan's first review
+ * date, each later one 8 weeks after the one before (seed 003: every 8–12 weeks).
+ */
+export function regularFollowUpFrom(context: Pick<CaseContext, 'plans' | 'followUps'>): IsoDate | undefined {
+  const previous = context.followUps.at(-1);
+  if (previous !== undefined) return addDays(previous.heldOn, FOLLOW_UP_MIN_DAYS);
+  const reviews = currentPlan(context)?.measures.map((measure) => measure.reviewOn) ?? [];
+  return reviews.reduce<IsoDate | undefined>((min, date) => (min === undefined || date < min ? date : min), undefined);
+}
+
+/** An early follow-up is not refused, but its reason is asked for; a reason for one on time is refused. */
+function earlyFollowUpProblems(context: CaseContext, event: WithAt<FollowUpInput>): FieldProblem[] {
+  if ((context.rulesVersion ?? 1) < 2) return [];
+  const regularFrom = regularFollowUpFrom(context);
+  const early = regularFrom !== undefined && event.heldOn < regularFrom;
+  const basis = context.followUps.length === 0 ? 'the plan’s first review date' : '8 weeks after the previous follow-up';
+  if (early && event.earlyReason === undefined) {
+    return [{ path: 'earlyReason', message: `the follow-up is early: held before ${regularFrom} (${basis}); give the reason` }];
+  }
+  if (!early && event.earlyReason !== undefined) {
+    return [{ path: 'earlyReason', message: 'the follow-up is not early; leave out earlyReason' }];
+  }
+  return [];
+}
+
 export function followUpProblems(
   context: CaseContext,
   event: WithAt<FollowUpInput>,
@@ -203,6 +284,7 @@ export function followUpProblems(
       });
     }
   }
+  problems.push(...earlyFollowUpProblems(context, event));
   if (event.outcome === 'escalate') {
     problems.push(...escalationProblems(context, 'outcome', event.externalResources));
     problems.push(...externalConsentProblems(context, event.externalResources, event.withoutConsentReason));

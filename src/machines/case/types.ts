@@ -29,6 +29,11 @@ export interface CaseInput extends OpenCaseInput {
   thresholds?: DeadlineThresholds;
   /** Level 3 asks for consent on file (cases opened before the rule existed replay without it). */
   consentBeforeExternal?: boolean;
+  /**
+   * The rules a case runs by (RULES_VERSION); cases opened before a rule changed keep theirs, so
+   * their recorded histories replay the same. Absent: version 1.
+   */
+  rulesVersion?: number;
 }
 
 export interface StepState extends Step {
@@ -50,6 +55,8 @@ export interface CaseContext {
   /** The calendar the deadlines were computed with; kept when the school's settings change later. */
   calendar: SchoolCalendar;
   thresholds: DeadlineThresholds;
+  /** See CaseInput.rulesVersion; absent in cases opened before it existed (version 1). */
+  rulesVersion?: number;
   phase: Phase;
   steps: StepState[];
   assessment?: { decision: AssessmentInput['decision']; rationale: string; decidedOn: IsoDate };
@@ -59,6 +66,8 @@ export interface CaseContext {
   escalationLevel: number;
   escalations: Escalation[];
   closure?: ClosureInput & { closedOn: IsoDate; warnings?: ClosureWarning[] };
+  /** Set when the case was withdrawn as opened in error; its record stays. */
+  withdrawal?: { on: IsoDate; reason: string };
   planRevisionRequested: boolean;
   closureProposed: boolean;
   /**

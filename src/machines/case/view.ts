@@ -1,4 +1,5 @@
 import type { AvailableActions, CaseView, MappingNotes } from '../../domain/schemas';
+import { danishDateOf } from '../../domain/dates';
 import type { CaseContext } from './types';
 
 /** The case as plain JSON for queries, activities and HTTP: never the XState snapshot itself. */
@@ -12,6 +13,7 @@ export function toCaseView(context: CaseContext, available?: AvailableActions): 
     grade: context.grade,
     tovholder: context.tovholder,
     openedOn: context.openedOn,
+    ...(context.history[0] ? { enteredOn: danishDateOf(context.history[0].at) } : {}),
     concern: context.concern,
     phase: context.phase,
     steps: context.steps.map(({ note: _note, leaderAlerted: _alerted, ...step }) => step),
@@ -26,6 +28,7 @@ export function toCaseView(context: CaseContext, available?: AvailableActions): 
     ...(context.closure ? { closure: context.closure } : {}),
     consents: context.consents ?? [],
     ...(context.section49a ? { section49a: context.section49a } : {}),
+    ...(context.withdrawal ? { withdrawal: context.withdrawal } : {}),
     history: context.history,
     asOf: context.today,
     ...(available !== undefined ? { available } : {}),

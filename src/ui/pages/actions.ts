@@ -17,12 +17,13 @@ import {
   type CaseView,
   type MeasureTrack,
 } from '../../domain/schemas';
-import { FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS, MAX_ESCALATION_LEVEL, STEP_TITLES } from '../../machines';
+import { FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS, MAX_ESCALATION_LEVEL, STEP_TITLES, closureWarnings, regularFollowUpFrom } from '../../machines';
+import type { SchoolCalendar } from '../../domain/calendar';
 import { ApiRefusal } from '../apiClient';
 import { errorPage, page, signedIn, type UiContext } from '../context';
 import * as da from '../danish';
 import { asFormBody, formErrors, list, NO_ERRORS, optional, text, type FormBody, type FormErrors } from '../forms';
-import { caseIdOf } from './casePage';
+import { caseIdOf, schoolCalendar } from './casePage';
 
 interface Built {
   body: unknown;
@@ -45,6 +46,21 @@ interface ActionPage {
   readonly initial: (view: CaseView, today: string) => FormBody;
   /** Extra things the template needs (option lists, the follow-up window). */
   readonly extra?: (view: CaseView, today: string, form: FormBody) => Record<string, unknown>;
+  /**
+   * A warning the person must see and confirm before the action is sent (in Danish), or none.
+   * The form then comes back with the warning and a box to tick; ticked, the action goes ahead.
+   */
+  readonly warning?: (form: FormBody, calendar: SchoolCalendar, today: string) => string | undefined;
+}
+
+/** The machine's closure warning (closing just before a long holiday risks relapse), in Danish. */
+function closureWarningText(form: FormBody, calendar: SchoolCalendar, today: string): string | undefined {
+  const closedOn = optional(form, 'closedOn') ?? today;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(closedOn)) return undefined;
+  const [warning] = closureWarnings(closedOn, calendar);
+  if (warning === undefined) return undefined;
+  const name = warning.holiday.name !== undefined ? ` (${warning.holiday.name})` : '';
+  return `Forløbet afsluttes lige før en ferie${name}, der begynder ${da.danishDate(warning.holiday.from)}. Fravær vender ofte tilbage efter ferier: aftal, hvordan de første skoledage efter ferien følges.`;
 }
 
 const options = <K extends string>(labels: Record<K, string>) =>
@@ -104,6 +120,7 @@ function reviewLabel(path: string, view: CaseView): string | undefined {
     outcome: 'Udfald',
     nextFollowUpOn: 'Næste opfølgning',
     externalResources: 'Eksterne ressourcer',
+    earlyReason: 'Hvorfor holdes opfølgningen før tid?',
   };
   return top[path];
 }
@@ -208,8 +225,10 @@ const ACTION_PAGES: readonly ActionPage[] = [
       });
       const next = optional(form, 'nextFollowUpOn');
       const resources = list(form, 'externalResources');
+      const earlyReason = optional(form, 'earlyReason');
       return {
         body: {
+          ...(earlyReason !== undefined ? { earlyReason } : {}),
           heldOn: text(form, 'heldOn'),
           reviews,
           outcome: optional(form, 'outcome'),
@@ -228,6 +247,9 @@ const ACTION_PAGES: readonly ActionPage[] = [
         reviewActions: options(da.REVIEW_ACTION_LABELS),
         externalOptions: EXTERNAL_OPTIONS,
         window: { from: addDays(held, FOLLOW_UP_MIN_DAYS), to: addDays(held, FOLLOW_UP_MAX_DAYS), heldOn: held },
+        // The machine's own rule for when this follow-up is on time; before it, a reason is asked for.
+        regularFrom: regularFollowUpFrom({ plans: view.planRevisions, followUps: view.followUps }),
+        regularBasis: view.followUps.length === 0 ? 'handleplanens første evalueringsdato' : '8 uger efter den forrige opfølgning',
       };
     },
   },
@@ -376,10 +398,54 @@ const ACTION_PAGES: readonly ActionPage[] = [
       };
     },
     initial: () => ({}),
+    warning: closureWarningText,
     extra: () => ({
       criteriaOptions: options(da.CRITERIA_LABELS),
       bridgingOptions: options(da.BRIDGING_LABELS).filter((option) => bridgingDecision.options.includes(option.value)),
     }),
+  },
+  {
+    action: 'case.correct',
+    slug: 'rettelse',
+    apiPath: () => 'corrections',
+    template: 'action-correction.njk',
+    title: () => 'Ret oplysninger',
+    labelOf: (path) => ({ openedOn: 'Rigtig dato for oprettelse', grade: 'Rigtigt klassetrin', pupilRef: 'Rigtig elevreference', reason: 'Begrundelse for rettelsen' })[path],
+    build: (form) => {
+      const openedOn = optional(form, 'openedOn');
+      const grade = optional(form, 'grade');
+      const pupilRef = optional(form, 'pupilRef');
+      return {
+        body: {
+          ...(openedOn !== undefined ? { openedOn } : {}),
+          // A grade that is not a whole number is sent as typed, so the API names the field.
+          ...(grade !== undefined ? { grade: /^\d+$/.test(grade) ? Number(grade) : grade } : {}),
+          ...(pupilRef !== undefined ? { pupilRef } : {}),
+          reason: text(form, 'reason'),
+        },
+      };
+    },
+    initial: () => ({}),
+  },
+  {
+    action: 'tovholder.reassign',
+    slug: 'tovholder',
+    apiPath: () => 'tovholder',
+    template: 'action-reassign.njk',
+    title: () => 'Ny tovholder',
+    labelOf: (path) => ({ tovholder: 'Ny tovholder', reason: 'Begrundelse' })[path],
+    build: (form) => ({ body: { tovholder: text(form, 'tovholder').trim(), reason: text(form, 'reason') } }),
+    initial: () => ({}),
+  },
+  {
+    action: 'case.withdraw',
+    slug: 'tilbagetraekning',
+    apiPath: () => 'withdrawal',
+    template: 'action-withdrawal.njk',
+    title: () => 'Træk forløbet tilbage',
+    labelOf: (path) => ({ reason: 'Hvorfor blev forløbet oprettet ved en fejl?' })[path],
+    build: (form) => ({ body: { reason: text(form, 'reason') } }),
+    initial: () => ({}),
   },
 ];
 
@@ -394,6 +460,9 @@ const DONE_CODE: Record<CaseAction, string> = {
   'consent.record': 'samtykke',
   'consent.withdraw': 'samtykke-tilbagetrukket',
   'section49a.record': 'paragraf-49a',
+  'case.correct': 'rettelse',
+  'tovholder.reassign': 'tovholder',
+  'case.withdraw': 'tilbagetrukket',
 };
 
 export function actionPagesRouter(ui: UiContext): Router {
@@ -407,7 +476,7 @@ export function actionPagesRouter(ui: UiContext): Router {
       return typeof param === 'string' ? param : undefined;
     };
 
-    const show = (req: Request, res: Response, view: CaseView, form: FormBody, errors: FormErrors, status = 200) => {
+    const show = (req: Request, res: Response, view: CaseView, form: FormBody, errors: FormErrors, status = 200, warning?: string) => {
       const today = danishDateOf(ui.now());
       const stepId = stepOf(req);
       page(
@@ -426,6 +495,7 @@ export function actionPagesRouter(ui: UiContext): Router {
           key: randomUUID(),
           today,
           caseHref: `/forloeb/${view.caseId}`,
+          warning,
           ...(action.extra?.(view, today, form) ?? {}),
         },
         status,
@@ -453,7 +523,11 @@ export function actionPagesRouter(ui: UiContext): Router {
         res.redirect(303, `/forloeb/${view.caseId}`);
         return;
       }
-      show(req, res, view, action.initial(view, danishDateOf(ui.now())), NO_ERRORS);
+      const today = danishDateOf(ui.now());
+      const initial = action.initial(view, today);
+      // Shown before anything is sent, for the action taken today.
+      const warning = action.warning?.(initial, await schoolCalendar(signedIn(res).api, view.schoolId, today), today);
+      show(req, res, view, initial, NO_ERRORS, 200, warning);
     });
 
     router.post(path, async (req, res) => {
@@ -461,6 +535,12 @@ export function actionPagesRouter(ui: UiContext): Router {
       if (view === undefined) return errorPage(ui, req, res, 404);
       const form = asFormBody(req.body);
       const { body, renamePath } = action.build(form, view);
+      if (action.warning !== undefined && optional(form, 'confirmWarning') !== 'ja') {
+        const today = danishDateOf(ui.now());
+        const warning = action.warning(form, await schoolCalendar(signedIn(res).api, view.schoolId, today), today);
+        // Not sent yet: the person sees the warning and confirms it first.
+        if (warning !== undefined) return show(req, res, view, form, NO_ERRORS, 200, warning);
+      }
       try {
         await signedIn(res).api.post(`/api/cases/${view.caseId}/${action.apiPath(stepOf(req))}`, body, caseView, optional(form, '_key'));
       } catch (error) {

@@ -9,7 +9,10 @@ import { z } from 'zod';
 import { schoolDaysBetween, type SchoolCalendar } from '../../domain/calendar';
 import { danishDateOf } from '../../domain/dates';
 import { caseTimeline } from '../../domain/readModelSchemas';
-import { caseView, isoDate, type CaseView } from '../../domain/schemas';
+import { caseView, isoDate, type CaseAction, type CaseView } from '../../domain/schemas';
+import { ACCESS_TABLE } from '../../access/policy';
+import type { Role } from '../../access/principal';
+import { actionNamed } from '../../machines';
 import { letterDraft, letterDraftList } from '../../letters/schemas';
 import { ApiRefusal, type ApiClient } from '../apiClient';
 import { errorPage, page, signedIn, type UiContext } from '../context';
@@ -62,6 +65,9 @@ const DONE: Record<string, string> = {
   samtykke: 'Samtykket er registreret.',
   'samtykke-tilbagetrukket': 'Samtykket er registreret som trukket tilbage.',
   'paragraf-49a': 'Undtagelsen efter § 49 a er registreret.',
+  rettelse: 'Rettelsen er gemt og står på tidslinjen.',
+  tovholder: 'Forløbet har fået en ny tovholder. Begge tovholdere får besked.',
+  tilbagetrukket: 'Forløbet er trukket tilbage. Det indgår ikke længere i oversigter og analyser.',
   'brev-godkendt': 'Brevet er godkendt og kan udskrives.',
   'brev-kasseret': 'Brevet er kasseret.',
   'brev-allerede': 'Brevet var allerede godkendt eller kasseret.',
@@ -98,17 +104,29 @@ export function actionHref(caseId: string, action: string, stepId?: string): str
       return `/forloeb/${caseId}/samtykke`;
     case 'section49a.record':
       return `/forloeb/${caseId}/paragraf-49a`;
+    case 'case.correct':
+      return `/forloeb/${caseId}/rettelse`;
+    case 'tovholder.reassign':
+      return `/forloeb/${caseId}/tovholder`;
+    case 'case.withdraw':
+      return `/forloeb/${caseId}/tilbagetraekning`;
     default:
       return `/forloeb/${caseId}`;
   }
 }
 
-/** What the page offers: the machine's own list (available), else nothing. */
-function offeredActions(view: CaseView) {
+/** Whether the signed-in role may send the action at all (the access table; the API still decides). */
+export function roleMaySend(role: Role, action: CaseAction): boolean {
+  const declared = actionNamed(action);
+  return declared !== undefined && ACCESS_TABLE[declared.capability][role] !== undefined;
+}
+
+/** What the page offers: the machine's own list (available) that this role may send, else nothing. */
+function offeredActions(view: CaseView, role: Role) {
   const available = view.available ?? { actions: [], steps: [] };
   return available.actions
     // Steps are completed from their row, consents withdrawn from theirs (the consent section).
-    .filter((action) => action !== 'step.complete' && action !== 'consent.withdraw')
+    .filter((action) => action !== 'step.complete' && action !== 'consent.withdraw' && roleMaySend(role, action))
     .map((action) => ({
       action,
       href: actionHref(view.caseId, action),
@@ -152,7 +170,7 @@ export function casePageRouter(ui: UiContext): Router {
       concernLabel: da.CONCERN_LABELS[view.concern.source],
       openSteps: steps.filter((step) => step.status !== 'done' && step.status !== 'cancelled'),
       doneSteps: steps.filter((step) => step.status === 'done'),
-      actions: offeredActions(view),
+      actions: offeredActions(view, signedIn(res).session.principal.role),
       revisions: [...view.planRevisions].reverse(),
       measureTitles: Object.fromEntries(view.planRevisions.flatMap((plan) => plan.measures.map((m) => [m.measureId, m.description]))),
       timeline: {

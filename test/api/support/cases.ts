@@ -111,8 +111,17 @@ export function reviewsOfPlan(view: CaseView, action: 'keep' | 'adjust' = 'keep'
   return (view.plan?.measures ?? []).map((measure) => ({ measureId: measure.measureId, done: true, effect: 'some', action }));
 }
 
+/**
+ * A follow-up held today. Tests drive a case through its phases in one day, so the follow-up is
+ * usually early (before the plan's first review, or within 8 weeks of the last): then it says why.
+ */
 export function followUpBody(view: CaseView, overrides: Record<string, unknown> = {}) {
-  return { heldOn: todayInDenmark(), reviews: reviewsOfPlan(view), outcome: 'continue', ...overrides };
+  const heldOn = typeof overrides.heldOn === 'string' ? overrides.heldOn : todayInDenmark();
+  const previous = view.followUps.at(-1);
+  const regularFrom =
+    previous !== undefined ? addDays(previous.heldOn, 56) : (view.plan?.measures.map((measure) => measure.reviewOn).sort()[0] ?? heldOn);
+  const early = heldOn < regularFrom ? { earlyReason: 'Aftalt med forældrene' } : {};
+  return { heldOn, reviews: reviewsOfPlan(view), outcome: 'continue', ...early, ...overrides };
 }
 
 export function closureBody(overrides: { criteria?: Record<string, unknown>; relapsePreventionPlan?: string; bridging?: unknown } = {}) {

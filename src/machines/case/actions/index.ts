@@ -4,6 +4,7 @@
  */
 import { close } from './close';
 import { completeStep } from './completeStep';
+import { correctCase } from './correctCase';
 import { decideAssessment } from './decideAssessment';
 import type { AnyCaseAction } from './define';
 import { escalate } from './escalate';
@@ -12,6 +13,7 @@ import { recordConsent } from './recordConsent';
 import { recordFollowUp } from './recordFollowUp';
 import { recordSection49a } from './recordSection49a';
 import { submitPlan } from './submitPlan';
+import { withdrawCase } from './withdrawCase';
 import { withdrawConsent } from './withdrawConsent';
 
 export const CASE_ACTIONS = [
@@ -22,6 +24,8 @@ export const CASE_ACTIONS = [
   escalate,
   close,
   reassignTovholder,
+  correctCase,
+  withdrawCase,
   recordConsent,
   withdrawConsent,
   recordSection49a,
