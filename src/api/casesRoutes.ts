@@ -26,7 +26,7 @@ function caseIdOf(req: Request): string {
   return result.data;
 }
 
-function idempotencyKeyOf(req: Request, scope: string): string | undefined {
+export function idempotencyKeyOf(req: Request, scope: string): string | undefined {
   const raw = req.get('Idempotency-Key');
   if (raw === undefined) return undefined;
   const key = parse(idempotencyKeyHeader, raw, ['Idempotency-Key']);

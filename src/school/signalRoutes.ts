@@ -3,6 +3,7 @@
  * reason, opening a case from one (concern source "absence data", the figures kept with the case
  * in PostgreSQL) and running the computation now.
  */
+import { idempotencyKeyOf } from '../api/casesRoutes';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Database } from '../db/types';
@@ -94,7 +95,9 @@ export function signalRouter(deps: SignalRoutesDeps): Router {
     // The figures stay with the case in PostgreSQL; the workflow gets the source, not the figures.
     const view = await deps.openCase(
       { pupilRef: ref, schoolId, grade: candidate.grade, tovholder: body.tovholder, openedOn: body.openedOn ?? today(), concern: { source: 'absence_data' } },
-      `candidate:${schoolId}:${ref}:${candidate.figures.totalShare}`,
+      // The caller's key (a page sends its form's) when given, so a form sent twice opens one case;
+      // without one, the candidate and its figures key the case.
+      idempotencyKeyOf(req, `candidate:${schoolId}:${ref}`) ?? `candidate:${schoolId}:${ref}:${candidate.figures.totalShare}`,
     );
     await deps.db.query(
       `INSERT INTO absence_candidate_decisions (school_id, pupil_ref, decision, total_share, case_id, figures, decided_by)

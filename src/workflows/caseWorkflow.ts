@@ -98,8 +98,11 @@ const { recordCaseEvents, draftLetters, queueNotices } = proxyActivities<Activit
  * 10 s by default), so an update answers within it either way; permanent failures are not retried.
  */
 const { recordCaseEffects } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '3 seconds',
-  scheduleToCloseTimeout: '6 seconds',
+  // One attempt may take long on a loaded machine (a step is ~10–50 ms; PGlite on two busy cores
+  // was seen past 3 s); an attempt cut short while its transaction still runs only queues the next
+  // one behind it. So a hang is the only thing these bound, within the request's 10 s.
+  startToCloseTimeout: '8 seconds',
+  scheduleToCloseTimeout: '9 seconds',
   retry: {
     initialInterval: '100 milliseconds',
     backoffCoefficient: 2,

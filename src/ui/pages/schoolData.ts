@@ -3,13 +3,14 @@
  * from the school's own system; a refused file is listed row by row, in Danish, and nothing of it
  * is stored. The leader also sees every pupil's figures by name (names filled in here only).
  */
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { absenceImportResult, pupilList, rosterResult, schoolAbsenceList } from '../../school/schemas';
 import { danishDateOf } from '../../domain/dates';
 import { ApiRefusal, type ProblemBody } from '../apiClient';
 import { errorPage, page, signedIn, type UiContext } from '../context';
 import { danishNumber, danishPercent } from '../danish';
-import { asFormBody, fieldId, text, type FormErrors, NO_ERRORS } from '../forms';
+import { asFormBody, fieldId, optional, text, type FormErrors, NO_ERRORS } from '../forms';
 import { candidateDecision, candidateRun, signalList, type Candidate } from '../../school/signalSchemas';
 import { caseView } from '../../domain/schemas';
 import { schoolFor } from './overview';
@@ -217,6 +218,7 @@ export function schoolDataPagesRouter(ui: UiContext): Router {
         values: extra.values ?? {},
         notice: extra.notice,
         today: danishDateOf(ui.now()),
+        formKey: randomUUID(),
       },
       status,
     );
@@ -252,7 +254,7 @@ export function schoolDataPagesRouter(ui: UiContext): Router {
         await api.post(`${path}/dismiss`, { reason: text(form, 'reason') }, candidateDecision);
         res.redirect(303, `/elever/opsporing?skole=${encodeURIComponent(school)}&udfoert=afvist`);
       } else {
-        const view = await api.post(`${path}/case`, { tovholder: text(form, 'tovholder') }, caseView);
+        const view = await api.post(`${path}/case`, { tovholder: text(form, 'tovholder') }, caseView, optional(form, '_key'));
         res.redirect(303, `/forloeb/${view.caseId}?udfoert=oprettet`);
       }
     } catch (error) {
