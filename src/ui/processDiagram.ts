@@ -88,6 +88,9 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   'tovholder.reassign': 'Ny tovholder (skolelederen)',
   'case.correct': 'Rettelse med begrundelse',
   'case.withdraw': 'Trukket tilbage (skolelederen)',
+  'consent.record': 'Forældrenes samtykke registreret',
+  'consent.withdraw': 'Samtykke trukket tilbage',
+  'section49a.record': 'Undtagelse efter § 49 a',
 };
 
 /**
