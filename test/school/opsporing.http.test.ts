@@ -10,13 +10,16 @@ import { connectTestTemporal, type TestTemporal } from '../support/temporal';
 import { tokenFor } from '../support/tokens';
 import type { CaseView } from '../../src/domain/schemas';
 import type { SignalList } from '../../src/school/signalSchemas';
-import { todayInDenmark, addDays } from '../api/support/cases';
+import { addDays } from '../api/support/cases';
 
 let temporal: TestTemporal;
 let api: RunningApi;
 let leader: HttpClient;
 const SCHOOL = 'OH1';
-const today = todayInDenmark();
+// A fixed school day in term: on the real date the test would find no school days to mark in the
+// summer holiday, and too few of a new school year in August.
+const NOW = new Date('2026-11-25T10:00:00Z');
+const today = '2026-11-25';
 
 /** The last `count` weekdays before today: school days on the default calendar, unless a holiday falls there. */
 function recentWeekdays(count: number): string[] {
@@ -30,7 +33,7 @@ function recentWeekdays(count: number): string[] {
 
 beforeAll(async () => {
   temporal = await connectTestTemporal();
-  api = await startApi({ temporal, kind: 'pglite' });
+  api = await startApi({ temporal, kind: 'pglite', now: () => NOW });
   leader = api.http.withToken(await tokenFor({ role: 'leader', schools: [SCHOOL], sub: 'leder-lis' }));
 }, 120_000);
 afterAll(async () => {
