@@ -106,3 +106,26 @@ export async function saveScreenshots(page: Page, name: string): Promise<Screens
   }
   return shots;
 }
+
+/** The narrowest width WCAG 1.4.10 (reflow) asks a page to work at without sideways scrolling. */
+export const REFLOW_WIDTH = 320;
+
+/**
+ * Screenshots the page at desktop and phone width, then fails when at 320 CSS px the page itself
+ * needs a sideways scroll (a wide table may scroll inside its own region). The viewport is put back.
+ */
+export async function expectReflowAndScreenshots(page: Page, name: string): Promise<void> {
+  await saveScreenshots(page, name);
+  const before = page.viewportSize();
+  try {
+    await page.setViewportSize({ width: REFLOW_WIDTH, height: 640 });
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+    // Names the first element that reaches past the edge, so a failure says where to look.
+    const culprit = await page.evaluate<string>(
+      `(() => { const e = Array.from(document.querySelectorAll('main *')).find((el) => el.getBoundingClientRect().right > ${REFLOW_WIDTH} && !el.closest('.table--responsive-scroll')); return e ? e.tagName.toLowerCase() + '.' + e.className + ' "' + (e.textContent || '').trim().slice(0, 40) + '"' : ''; })()`,
+    );
+    expect(width, `${name}: the page is wider than ${REFLOW_WIDTH} px on a phone (${culprit})`).toBeLessThanOrEqual(REFLOW_WIDTH);
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}

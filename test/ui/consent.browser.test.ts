@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, danishDateOf } from '../../src/domain/dates';
-import { expectNoSeriousAxeViolations, launchBrowser } from '../support/browser';
+import { expectNoSeriousAxeViolations, expectReflowAndScreenshots, launchBrowser } from '../support/browser';
 import { startService, type RunningService } from '../support/service';
 
 const SCHOOL = 'S-CONSENT';
@@ -83,6 +83,7 @@ describe('consent and the handover package, in the browser', () => {
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Der er ikke registreret samtykke fra forældrene til PPR');
     expect(await page.locator('#error-summary a[href="#externalResources"]').count(), 'the summary links to the field').toBe(1);
     await expectNoSeriousAxeViolations(page, 'escalation refused');
+    await expectReflowAndScreenshots(page, 'consent-escalation-refused');
 
     // The parents' consent to PPR: an empty form is explained field by field first.
     await page.goto(`${base}/forloeb/${caseId}/samtykke`);
@@ -101,6 +102,7 @@ describe('consent and the handover package, in the browser', () => {
     // §49a for the health nurse, once.
     await page.getByRole('link', { name: 'Registrér undtagelsen efter § 49 a' }).click();
     await expectNoSeriousAxeViolations(page, 'section 49a');
+    await expectReflowAndScreenshots(page, 'consent-section-49a');
     await page.getByLabel('Sundhedsplejen').check();
     await page.getByLabel('Bekymringen og baggrunden for eskaleringen').check();
     await page.getByLabel('Begrundelse').fill('Tidlig forebyggende indsats; forældrene kan ikke træffes');
@@ -117,11 +119,13 @@ describe('consent and the handover package, in the browser', () => {
     await page.getByRole('button', { name: 'Eskalér' }).click();
     await notice(page, 'Forløbet er eskaleret');
     await expectNoSeriousAxeViolations(page, 'case page with consents');
+    await expectReflowAndScreenshots(page, 'consent-case-page');
 
     // The package: the resource team sees the pupil's words; PPR does not.
     await page.getByRole('link', { name: /Overdragelsespakken/ }).click();
     await expect.poll(() => page.locator('main').textContent()).toContain(PUPIL_WORDS);
     await expectNoSeriousAxeViolations(page, 'handover package (resource team)');
+    await expectReflowAndScreenshots(page, 'handover-resource-team');
     await page.getByRole('link', { name: 'PPR' }).click();
     await expect.poll(() => page.locator('main').textContent()).toContain('Vurdér elevens behov og deltag i netværksmødet');
     expect(await page.locator('main').textContent()).not.toContain(PUPIL_WORDS);
