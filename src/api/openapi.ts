@@ -12,7 +12,7 @@ import { schoolDataPaths } from '../school/openapi';
 import { calendarQuery, deadlineQuery, holidaysQuery } from './calendarRoutes';
 import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
 import { auditQuery } from '../access/auditLog';
-import { queryParameters } from '../domain/openapiParameters';
+import { idempotencyKeyParameter, queryParameters } from '../domain/openapiParameters';
 import { CASE_ACTIONS } from '../machines';
 import { handoverQuery } from '../handover/package';
 
@@ -99,13 +99,7 @@ function caseLinks(): Record<string, unknown> {
 
 const caseContent = { 'application/json': { schema: ref('Case') } };
 const caseAnswer = { description: 'The case after the action', content: caseContent, links: caseLinks() };
-const idempotencyKey = {
-  name: 'Idempotency-Key',
-  in: 'header',
-  required: false,
-  description: 'Repeating a request with the same key returns the first result and changes nothing more',
-  schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
-};
+const idempotencyKey = idempotencyKeyParameter;
 const caseIdParam = { name: 'caseId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 
 /** One operation per declared case action (src/machines/case/actions): path, body and summary from the declaration. */
