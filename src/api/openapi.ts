@@ -92,6 +92,7 @@ function caseLinks(): Record<string, unknown> {
     GetDrafts: byId('/api/cases/{caseId}/drafts', 'get', 'Its letter drafts'),
     GetHandover: byId('/api/cases/{caseId}/handover', 'get', 'Its handover package (once escalated)'),
     GetHandoverPdf: byId('/api/cases/{caseId}/handover/pdf', 'get', 'Its handover package as PDF'),
+    GetAbsenceAtOpening: byId('/api/cases/{caseId}/absence-at-opening', 'get', 'The opsporing figures it was opened on, if any'),
     ...actions,
     RecomputeDeadlines: byId('/api/cases/{caseId}/deadlines/recompute', 'post', 'Move its deadlines onto the current calendar'),
   };
