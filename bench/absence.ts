@@ -18,6 +18,7 @@ import { openDatabase, type Database } from '../src/db/index';
 import { createAbsenceImport, canonicalAbsenceTable } from '../src/school/absence';
 import { createPupilDirectory } from '../src/school/directory';
 import { createAbsenceFigures } from '../src/school/figures';
+import { OPSPORING_WORK_MEM } from '../src/school/opsporing';
 import { createSchoolDays } from '../src/school/schoolDays';
 import { formatMs } from '../src/seed/stats';
 import { measure } from './measure';
@@ -78,18 +79,21 @@ function absenceCsv(schoolId: string, days: readonly string[], seed: number): { 
   return { csv: lines.join('\n'), rows: lines.length - 1 };
 }
 
-/** Passes every query on, keeping the last one whose SQL matches (for its EXPLAIN). */
+/** Passes every query on (in a transaction too), keeping the last one whose SQL matches (for its EXPLAIN). */
 function capturing(db: Database, pattern: RegExp): { db: Database; last: () => { sql: string; params: readonly unknown[] } | undefined } {
   let last: { sql: string; params: readonly unknown[] } | undefined;
+  const keep = <Q extends Pick<Database, 'query'>>(target: Q): Pick<Database, 'query'> => ({
+    query: (sql, params) => {
+      if (pattern.test(sql)) last = { sql, params: params ?? [] };
+      return target.query(sql, params);
+    },
+  });
   return {
     db: {
       ...db,
       kind: db.kind,
-      query: (sql, params) => {
-        if (pattern.test(sql)) last = { sql, params: params ?? [] };
-        return db.query(sql, params);
-      },
-      transaction: (work) => db.transaction(work),
+      query: keep(db).query,
+      transaction: (work) => db.transaction((tx) => work(keep(tx))),
       close: () => db.close(),
     },
     last: () => last,
@@ -175,7 +179,11 @@ async function main(): Promise<void> {
     if (statement !== undefined) {
       print();
       print(`EXPLAIN (ANALYZE, BUFFERS) of the heaviest query, one school's opsporing (${String(statement.params[0])}):`);
-      const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`, statement.params);
+      // As the activity runs it: in a transaction with its work_mem.
+      const plan = await db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL work_mem = '${OPSPORING_WORK_MEM}'`);
+        return tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`, statement.params);
+      });
       for (const row of plan) print(`  ${row['QUERY PLAN']}`);
     }
 

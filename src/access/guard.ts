@@ -119,6 +119,27 @@ function casesShown(body: unknown, schoolOtherwise: string | null): { caseId: st
   return Array.isArray(items) ? items.flatMap(one) : one(body);
 }
 
+/**
+ * Every pupil an answer shows: the one in the path, and each `pupilRef` in the answer's lists (the
+ * directory, the school's figures, opsporing's candidates and those marked), a few levels down.
+ */
+export function pupilsShown(body: unknown, pathPupil: string | undefined): string[] {
+  const found = new Set<string>(pathPupil !== undefined ? [pathPupil] : []);
+  const walk = (value: unknown, depth: number) => {
+    if (depth > 3 || typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, depth + 1);
+      return;
+    }
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'pupilRef' && typeof inner === 'string') found.add(inner);
+      else walk(inner, depth + 1);
+    }
+  };
+  walk(body, 0);
+  return [...found];
+}
+
 export function accessGuard(deps: GuardDeps): RequestHandler {
   const routes = compile(PROTECTED_ROUTES);
   // What "not found" means depends on what the path names: a draft or a case.
@@ -164,14 +185,18 @@ export function accessGuard(deps: GuardDeps): RequestHandler {
     res.json = (body: unknown) => {
       const shown = res.statusCode < 400 && route.showsCases ? casesShown(body, facts.case?.schoolId ?? askedSchool) : [];
       const touched = shown.length > 0 ? shown : knownCase ? [knownCase] : [];
+      // A read of pupils' data is logged whether allowed or refused; only an answer shows pupils.
+      const pupils = route.showsPupils ? (res.statusCode < 400 ? pupilsShown(body, params.pupilRef) : params.pupilRef !== undefined ? [params.pupilRef] : []) : [];
+      const pupilSchool = route.showsPupils && params.schoolId !== undefined ? [params.schoolId] : [];
       const written: Promise<void> =
-        touched.length === 0
+        touched.length === 0 && !route.showsPupils
           ? Promise.resolve()
           : deps.audit.record({
               actor: principal.sub,
               role: principal.role,
               caseIds: [...new Set(touched.map((shownCase) => shownCase.caseId).filter((id): id is string => id !== null))],
-              schoolIds: [...new Set(touched.map((shownCase) => shownCase.schoolId).filter((id): id is string => id !== null))],
+              schoolIds: [...new Set([...touched.map((shownCase) => shownCase.schoolId).filter((id): id is string => id !== null), ...pupilSchool])],
+              pupilRefs: pupils,
               action: method === 'GET' ? 'read' : 'write',
               method,
               route: route.path,

@@ -30,6 +30,8 @@ export interface ProtectedRoute {
   readonly withoutSchool?: Capability;
   /** The answer shows cases: each caseId in it is written to the audit log as read. */
   readonly showsCases?: boolean;
+  /** The answer shows pupils' data (names, figures, candidacy): one audit row, naming each pupilRef in it. */
+  readonly showsPupils?: boolean;
 }
 
 
@@ -41,6 +43,7 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
   { method: 'GET', path: '/api/cases/:caseId/drafts', capability: 'read_case', scope: 'case', showsCases: true },
   { method: 'GET', path: '/api/cases/:caseId/handover', capability: 'read_case', scope: 'case', showsCases: true },
   { method: 'GET', path: '/api/cases/:caseId/handover/pdf', capability: 'read_case', scope: 'case', showsCases: true },
+  { method: 'GET', path: '/api/cases/:caseId/absence-at-opening', capability: 'read_case', scope: 'case', showsCases: true },
   // Each declared case action with the capability it declares.
   ...CASE_ACTIONS.map((action): ProtectedRoute => ({
     method: 'POST',
@@ -93,16 +96,16 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
   { method: 'PUT', path: '/api/self-assessments/:roundId/priorities', capability: 'run_self_assessment', scope: 'none' },
   { method: 'GET', path: '/api/self-assessments/:roundId/result', capability: 'run_self_assessment', scope: 'none' },
   { method: 'PUT', path: '/api/schools/:schoolId/pupils', capability: 'import_school_data', scope: 'path' },
-  { method: 'GET', path: '/api/schools/:schoolId/pupils', capability: 'read_pupils', scope: 'path' },
-  { method: 'GET', path: '/api/schools/:schoolId/pupils/:pupilRef', capability: 'read_pupils', scope: 'path' },
+  { method: 'GET', path: '/api/schools/:schoolId/pupils', capability: 'read_pupils', scope: 'path', showsPupils: true },
+  { method: 'GET', path: '/api/schools/:schoolId/pupils/:pupilRef', capability: 'read_pupils', scope: 'path', showsPupils: true },
   { method: 'POST', path: '/api/schools/:schoolId/absence', capability: 'import_school_data', scope: 'path' },
-  { method: 'GET', path: '/api/schools/:schoolId/absence', capability: 'read_pupils', scope: 'path' },
-  { method: 'GET', path: '/api/schools/:schoolId/pupils/:pupilRef/absence', capability: 'read_pupils', scope: 'path' },
-  { method: 'GET', path: '/api/schools/:schoolId/absence/signals', capability: 'run_opsporing', scope: 'path' },
-  { method: 'GET', path: '/api/schools/:schoolId/absence/signals/last-run', capability: 'run_opsporing', scope: 'path' },
-  { method: 'POST', path: '/api/schools/:schoolId/absence/signals/run', capability: 'run_opsporing', scope: 'path' },
-  { method: 'POST', path: '/api/schools/:schoolId/absence/candidates/:pupilRef/dismiss', capability: 'run_opsporing', scope: 'path' },
-  { method: 'POST', path: '/api/schools/:schoolId/absence/candidates/:pupilRef/case', capability: 'run_opsporing', scope: 'path', showsCases: true },
+  { method: 'GET', path: '/api/schools/:schoolId/absence', capability: 'read_pupils', scope: 'path', showsPupils: true },
+  { method: 'GET', path: '/api/schools/:schoolId/pupils/:pupilRef/absence', capability: 'read_pupils', scope: 'path', showsPupils: true },
+  { method: 'GET', path: '/api/schools/:schoolId/absence/signals', capability: 'run_opsporing', scope: 'path', showsPupils: true },
+  { method: 'GET', path: '/api/schools/:schoolId/absence/signals/last-run', capability: 'run_opsporing', scope: 'path', showsPupils: true },
+  { method: 'POST', path: '/api/schools/:schoolId/absence/signals/run', capability: 'run_opsporing', scope: 'path', showsPupils: true },
+  { method: 'POST', path: '/api/schools/:schoolId/absence/candidates/:pupilRef/dismiss', capability: 'run_opsporing', scope: 'path', showsPupils: true },
+  { method: 'POST', path: '/api/schools/:schoolId/absence/candidates/:pupilRef/case', capability: 'run_opsporing', scope: 'path', showsCases: true, showsPupils: true },
   { method: 'POST', path: '/codec/decode', capability: 'decode_payloads', scope: 'none' },
   { method: 'POST', path: '/codec/encode', capability: 'decode_payloads', scope: 'none' },
 ];

@@ -204,13 +204,14 @@ export function createApp(deps: AppDeps): Express {
     next(
       new DomainFailure({
         code: 'unsupported_media_type',
-        detail: CSV_ROUTE.test(req.path) ? 'send the file as text/csv (UTF-8)' : 'send the body as application/json',
+        detail: CSV_ROUTE.test(req.path) ? 'send the file as text/csv (UTF-8 or Windows-1252)' : 'send the body as application/json',
       }),
     );
   });
   // The codec endpoint reads payload-sized bodies (up to 2 MB each) with its own parser.
   app.use('/api', express.json({ limit: '256kb' }));
-  app.use('/api/schools', express.text({ type: ['text/csv', 'text/plain'], limit: CSV_BODY_LIMIT }));
+  // The school's files as bytes: their encoding is read from the bytes (src/school/encoding.ts).
+  app.use('/api/schools', express.raw({ type: ['text/csv', 'text/plain'], limit: CSV_BODY_LIMIT }));
   app.use(['/api', '/codec'], accessGuard({ db, audit, ...(deps.logError ? { logError: deps.logError } : {}) }));
   if (deps.payloadCodecs !== undefined) app.use('/codec', codecRouter({ codec: deps.payloadCodecs }));
 

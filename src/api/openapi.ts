@@ -12,7 +12,7 @@ import { schoolDataPaths } from '../school/openapi';
 import { calendarQuery, deadlineQuery, holidaysQuery } from './calendarRoutes';
 import { agendaQuery, rhythmQuery } from './resourceTeamRoutes';
 import { auditQuery } from '../access/auditLog';
-import { queryParameters } from '../domain/openapiParameters';
+import { idempotencyKeyParameter, queryParameters } from '../domain/openapiParameters';
 import { CASE_ACTIONS } from '../machines';
 import { handoverQuery } from '../handover/package';
 
@@ -92,6 +92,7 @@ function caseLinks(): Record<string, unknown> {
     GetDrafts: byId('/api/cases/{caseId}/drafts', 'get', 'Its letter drafts'),
     GetHandover: byId('/api/cases/{caseId}/handover', 'get', 'Its handover package (once escalated)'),
     GetHandoverPdf: byId('/api/cases/{caseId}/handover/pdf', 'get', 'Its handover package as PDF'),
+    GetAbsenceAtOpening: byId('/api/cases/{caseId}/absence-at-opening', 'get', 'The opsporing figures it was opened on, if any'),
     ...actions,
     RecomputeDeadlines: byId('/api/cases/{caseId}/deadlines/recompute', 'post', 'Move its deadlines onto the current calendar'),
   };
@@ -99,13 +100,7 @@ function caseLinks(): Record<string, unknown> {
 
 const caseContent = { 'application/json': { schema: ref('Case') } };
 const caseAnswer = { description: 'The case after the action', content: caseContent, links: caseLinks() };
-const idempotencyKey = {
-  name: 'Idempotency-Key',
-  in: 'header',
-  required: false,
-  description: 'Repeating a request with the same key returns the first result and changes nothing more',
-  schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
-};
+const idempotencyKey = idempotencyKeyParameter;
 const caseIdParam = { name: 'caseId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 
 /** One operation per declared case action (src/machines/case/actions): path, body and summary from the declaration. */

@@ -472,6 +472,17 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE cases ADD COLUMN withdrawn boolean GENERATED ALWAYS AS (view ? 'withdrawal') STORED;
     `,
   },
+  {
+    version: 15,
+    name: 'pupils read, in the audit log',
+    sql: `
+      -- Reads of the pupil directory, the absence figures and opsporing's candidates are logged
+      -- like reads of cases: which pupils (by their pseudonymous reference, never a name) a
+      -- request showed. Rows before this have none.
+      ALTER TABLE audit_log ADD COLUMN pupil_refs text[] COLLATE "C";
+      CREATE INDEX audit_log_pupil_refs_idx ON audit_log USING gin (pupil_refs);
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

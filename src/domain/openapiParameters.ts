@@ -13,3 +13,12 @@ export function queryParameters(schema: z.ZodObject) {
     return { name, in: 'query', required: !(property as z.ZodType).safeParse(undefined).success, schema: schemaJson };
   });
 }
+
+/** The `Idempotency-Key` header, as every route that takes one documents it (src/api/casesRoutes.ts reads it). */
+export const idempotencyKeyParameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Repeating a request with the same key returns the first result and changes nothing more',
+  schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
+};

@@ -40,7 +40,7 @@ export function canonicalAbsenceTable(text: string): AbsenceTable {
   if (!(columns instanceof Map)) {
     throw new DomainFailure({
       code: 'file_refused',
-      detail: `the file's columns are not a known format; expected ${ABSENCE_COLUMNS.join(', ')}`,
+      detail: `the file is not in an absence format we know (the header lacks ${columns.missing.join(', ')}); an absence file in the canonical format has the columns ${ABSENCE_COLUMNS.join(', ')}; no school system's own absence export is read (none is publicly documented)`,
       errors: columns.missing.map((column) => ({ row: 1, path: column, message: 'is a missing column' })),
     });
   }

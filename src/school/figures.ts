@@ -31,35 +31,37 @@ export function createAbsenceFigures(db: Pick<Database, 'query'>, schoolDays: Sc
   return {
     async pupil(schoolId: string, pupilRef: string, on: IsoDate, weeksFrom?: IsoDate): Promise<PupilAbsence> {
       const { yearFrom, firstQuarter, days } = await calendarFor(schoolId, on);
-      // The two statements are independent: on a server they run on two connections at once.
-      const [quarterRows, [year]] = await Promise.all([db.query<{ quarter: string; school_days: number; unlawful_days: number }>(
+      // One statement for the quarters and the school year: one round trip on one connection per
+      // call rather than two, so a busy pool or server delays it once, not twice.
+      const rows = await db.query<{ quarter: string; school_days: number; unlawful: number; illness: number; leave: number }>(
         `WITH marks AS (
            SELECT day, category, ${AMOUNT_SQL} AS amount FROM absence_registrations
            WHERE school_id = $1 AND pupil_ref = $2 AND day >= $4::date AND day <= $5::date
+         ), joined AS (
+           SELECT d.day, m.category, m.amount FROM unnest($3::date[]) AS d(day) LEFT JOIN marks m ON m.day = d.day
          )
-         SELECT to_char(d.day, 'YYYY-"Q"Q') AS quarter,
-                count(DISTINCT d.day)::int AS school_days,
-                coalesce(sum(m.amount) FILTER (WHERE m.category = 'unlawful'), 0)::float8 AS unlawful_days
-         FROM unnest($3::date[]) AS d(day) LEFT JOIN marks m ON m.day = d.day
-         GROUP BY 1 ORDER BY 1`,
-        [schoolId, pupilRef, days, firstQuarter.from, on],
-      ), db.query<{ school_days: number; illness: number; leave: number; unlawful: number }>(
-        `WITH marks AS (
-           SELECT day, category, ${AMOUNT_SQL} AS amount FROM absence_registrations
-           WHERE school_id = $1 AND pupil_ref = $2 AND day >= $4::date AND day <= $5::date
-         ), days AS (SELECT day FROM unnest($3::date[]) AS d(day) WHERE day >= $4::date AND day <= $5::date)
-         SELECT (SELECT count(*) FROM days)::int AS school_days,
-                coalesce(sum(m.amount) FILTER (WHERE m.category = 'illness'), 0)::float8 AS illness,
-                coalesce(sum(m.amount) FILTER (WHERE m.category = 'leave'), 0)::float8 AS leave,
-                coalesce(sum(m.amount) FILTER (WHERE m.category = 'unlawful'), 0)::float8 AS unlawful
-         FROM marks m JOIN days USING (day)`,
-        [schoolId, pupilRef, days, yearFrom, on],
-      )]);
+         SELECT to_char(day, 'YYYY-"Q"Q') AS quarter,
+                count(DISTINCT day)::int AS school_days,
+                coalesce(sum(amount) FILTER (WHERE category = 'unlawful'), 0)::float8 AS unlawful,
+                0::float8 AS illness, 0::float8 AS leave
+         FROM joined GROUP BY 1
+         UNION ALL
+         SELECT 'year',
+                count(DISTINCT day) FILTER (WHERE day >= $6::date AND day <= $5::date)::int,
+                coalesce(sum(amount) FILTER (WHERE category = 'unlawful' AND day >= $6::date), 0)::float8,
+                coalesce(sum(amount) FILTER (WHERE category = 'illness' AND day >= $6::date), 0)::float8,
+                coalesce(sum(amount) FILTER (WHERE category = 'leave' AND day >= $6::date), 0)::float8
+         FROM joined
+         ORDER BY 1`,
+        [schoolId, pupilRef, days, firstQuarter.from, on, yearFrom],
+      );
+      const quarterRows = rows.filter((row) => row.quarter !== 'year');
+      const year = rows.find((row) => row.quarter === 'year');
       const quarters: QuarterFigures[] = quarterRows.map((row) => ({
         quarter: row.quarter,
         schoolDays: row.school_days,
-        unlawfulDays: row.unlawful_days,
-        unlawfulShare: share(row.unlawful_days, row.school_days),
+        unlawfulDays: row.unlawful,
+        unlawfulShare: share(row.unlawful, row.school_days),
       }));
       const schoolYear = schoolYearOf(yearFrom, year ?? { school_days: 0, illness: 0, leave: 0, unlawful: 0 });
       const weeks = weeksFrom === undefined ? undefined : await this.weeks(schoolId, pupilRef, weeksFrom, on);

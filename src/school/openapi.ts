@@ -2,10 +2,10 @@
  * The school's data routes in the OpenAPI document. Importing this module also registers their
  * schemas (Pupil, PupilAbsence, …) for the document's components.
  */
-import { queryParameters } from '../domain/openapiParameters';
+import { idempotencyKeyParameter, queryParameters } from '../domain/openapiParameters';
 import { ABSENCE_COLUMNS } from './absence';
 import { ROSTER_COLUMNS } from './directory';
-import { candidateDecision, candidateRun, dismissInput, signalList } from './signalSchemas';
+import { absenceAtOpening, candidateDecision, candidateRun, dismissInput, signalList } from './signalSchemas';
 import { openFromCandidateInput } from './signalRoutes';
 import { OPSPORING_RULES } from './opsporing';
 import { absenceImportResult, figuresQuery, pupil, pupilAbsence, pupilList, rosterResult, schoolAbsenceList, schoolFiguresQuery } from './schemas';
@@ -29,7 +29,10 @@ export function schoolDataPaths() {
       put: {
         summary: 'Replace the school’s pupil directory with a roster (CSV)',
         description:
-          `UTF-8, a header row, \`;\` or \`,\` as separator: ${ROSTER_COLUMNS.join(', ')} (guardian columns may be empty). ` +
+          `The canonical roster: a header row, \`;\` or \`,\` as separator: ${ROSTER_COLUMNS.join(', ')} (guardian columns may be empty). ` +
+          'Or Tabulex TEA’s pupil export as it is (Elev.txt: a first line with only the school year, then one pupil a line, fields separated by ¤); ' +
+          'its CPR numbers and addresses are read past and stored nowhere, and, as it has no guardians, those in the directory are kept. ' +
+          'The format is recognised by the file’s shape (`format` in the answer). UTF-8 or Windows-1252, told apart by the bytes. ' +
           'Pupils missing from the file are marked as left, not deleted, so their cases stay readable. A file with a bad row is refused whole, ' +
           'every bad row named (`errors[].row` is its line, the header being line 1); nothing is changed.',
         parameters: [schoolIdParam],
@@ -57,7 +60,7 @@ export function schoolDataPaths() {
       post: {
         summary: 'Add and correct absence registrations (CSV)',
         description:
-          `UTF-8, a header row, \`;\` or \`,\` as separator: ${ABSENCE_COLUMNS.join(', ')}. \`mark\` is \`day\` for grades 0–6, \`start\` or \`end\` for grades 7–10; ` +
+          `UTF-8 or Windows-1252, a header row, \`;\` or \`,\` as separator: ${ABSENCE_COLUMNS.join(', ')}. \`mark\` is \`day\` for grades 0–6, \`start\` or \`end\` for grades 7–10; ` +
           '`category` is `illness`, `leave` or `unlawful`. The same row again changes nothing; a later row for the same pupil, date and mark replaces the earlier one. ' +
           'A file with any bad row (unknown pupil, not a school day on the school’s calendar, a mark that does not fit the grade, an unknown category, a malformed date) ' +
           'is refused whole with every bad row in `errors`; nothing of it is written.',
@@ -115,12 +118,26 @@ export function schoolDataPaths() {
     '/api/schools/{schoolId}/absence/candidates/{pupilRef}/case': {
       post: {
         summary: 'Open a case from a concern candidate (concern source “absence data”; the figures are kept with the case)',
-        parameters: [schoolIdParam, pupilRefParam],
+        description:
+          'Send an `Idempotency-Key` (a form sends its own) so that a request sent twice opens one case: the second answers the case the first opened. ' +
+          'Without one, the candidate and its figures key the case. The figures and reasons kept are at `GET /api/cases/{caseId}/absence-at-opening`.',
+        parameters: [schoolIdParam, pupilRefParam, idempotencyKeyParameter],
         requestBody: { required: true, content: { 'application/json': { schema: ref(id(openFromCandidateInput, 'OpenCaseFromCandidateInput')) } } },
         responses: {
           201: json('The case', 'Case'),
           400: problem('A bad schoolId, pupilRef or body; `errors` names it'),
           422: problem('The pupil is not a concern candidate now, or the opening breaks a rule'),
+        },
+      },
+    },
+    '/api/cases/{caseId}/absence-at-opening': {
+      get: {
+        summary: 'The concern candidate’s figures and reasons a case was opened on (null for a case opened otherwise)',
+        parameters: [{ name: 'caseId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          200: json('The figures kept with the case', id(absenceAtOpening, 'AbsenceAtOpening')),
+          400: problem('A bad caseId or query parameter'),
+          404: problem('No such case (or one outside the caller’s reach)'),
         },
       },
     },

@@ -9,7 +9,8 @@ import { DomainFailure } from '../domain/errors';
 import { pupilRef as pupilRefSchema, schoolId as schoolIdSchema } from '../domain/schemas';
 import { parseOrThrow as parse } from '../domain/validation';
 import type { AbsenceImport } from './absence';
-import { absenceTableOf } from './vendors';
+import { absenceTableOf, rosterTableOf } from './vendors';
+import { decodeSchoolFile, type DecodedFile } from './encoding';
 import type { PupilDirectory } from './directory';
 import type { AbsenceFigures } from './figures';
 import { absenceImportResult, figuresQuery, noQuery, pupil, pupilAbsence, pupilList, rosterResult, schoolAbsenceList, schoolFiguresQuery } from './schemas';
@@ -26,11 +27,12 @@ export const CSV_ROUTE = /^\/schools\/[^/]+\/(pupils|absence)$/;
 /** One school's year of registrations is a few MB; a municipality's is imported school by school. */
 export const CSV_BODY_LIMIT = '64mb';
 
-function csvBody(req: Request): string {
-  if (typeof req.body !== 'string') {
-    throw new DomainFailure({ code: 'unsupported_media_type', detail: 'send the file as text/csv (UTF-8)' });
+/** The file's bytes as text: UTF-8 when they are, else Windows-1252 (encoding.ts). */
+function csvBody(req: Request): DecodedFile {
+  if (!Buffer.isBuffer(req.body)) {
+    throw new DomainFailure({ code: 'unsupported_media_type', detail: 'send the file as text/csv (UTF-8 or Windows-1252)' });
   }
-  return req.body;
+  return decodeSchoolFile(req.body);
 }
 
 /** Mounted at /api. */
@@ -42,7 +44,8 @@ export function schoolDataRouter(deps: SchoolDataRoutesDeps): Router {
 
   router.put('/schools/:schoolId/pupils', async (req, res) => {
     const schoolId = schoolOf(req);
-    const result = await deps.directory.replaceRoster(schoolId, csvBody(req));
+    const file = csvBody(req);
+    const result = await deps.directory.replaceRosterTable(schoolId, rosterTableOf(file.text, schoolId), file.encoding);
     res.json(rosterResult.parse(result));
   });
 
@@ -62,7 +65,7 @@ export function schoolDataRouter(deps: SchoolDataRoutesDeps): Router {
 
   router.post('/schools/:schoolId/absence', async (req, res) => {
     const schoolId = schoolOf(req);
-    const result = await deps.imports.importTable(schoolId, absenceTableOf(csvBody(req)));
+    const result = await deps.imports.importTable(schoolId, absenceTableOf(csvBody(req).text));
     res.json(absenceImportResult.parse(result));
   });
 

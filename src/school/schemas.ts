@@ -28,12 +28,29 @@ export type Pupil = z.infer<typeof pupil>;
 
 export const pupilList = z.object({ items: z.array(pupil) }).meta({ id: 'PupilList' });
 
+/** The roster files we read: the canonical CSV of ABSENCE.md, and Tabulex TEA's pupil export (Elev.txt). */
+export const ROSTER_FORMATS = ['canonical', 'tabulex_tea_elev'] as const;
+/** What the import left out or assumed, for the page to say in Danish. */
+export const ROSTER_NOTES = [
+  /** The file's CPR numbers and addresses were read past and stored nowhere. */
+  'cpr_and_address_dropped',
+  /** The file has no guardians; those already in the directory were kept. */
+  'guardians_kept',
+  /** One pupil only: which of the first two fields is the pupil id cannot be told from the data. */
+  'pupil_id_field_assumed',
+] as const;
+export type RosterNote = (typeof ROSTER_NOTES)[number];
+
 export const rosterResult = z
   .object({
     rows: z.number().int(),
     added: z.number().int(),
     changed: z.number().int(),
     removed: z.number().int().meta({ description: 'Pupils no longer on the roster (kept, marked as left)' }),
+    format: z.enum(ROSTER_FORMATS).meta({ description: 'The format the file was recognised as (by its shape)' }),
+    encoding: z.enum(['utf-8', 'windows-1252']).meta({ description: 'How the file’s bytes were read: UTF-8 when they are valid UTF-8, else Windows-1252 (Latin-1)' }),
+    schoolYear: z.string().nullable().meta({ description: 'The school year a vendor’s file says it was made for, e.g. 2021/22', example: '2021/22' }),
+    notes: z.array(z.enum(ROSTER_NOTES)).meta({ description: 'What the import read past or assumed' }),
   })
   .meta({ id: 'RosterImportResult' });
 export type RosterResult = z.infer<typeof rosterResult>;

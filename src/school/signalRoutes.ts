@@ -13,7 +13,7 @@ import { pupilRef as pupilRefSchema, schoolId as schoolIdSchema, tovholder as to
 import { parseOrThrow as parse } from '../domain/validation';
 import { principalOf } from '../access';
 import type { Opsporing } from './opsporing';
-import { candidateDecision, candidateRun, dismissInput, signalList, splitCandidates, type Candidate } from './signalSchemas';
+import { absenceAtOpening, candidateDecision, candidateRun, dismissInput, keptCandidate, signalList, splitCandidates, type Candidate } from './signalSchemas';
 import { noQuery, schoolFiguresQuery } from './schemas';
 
 export const openFromCandidateInput = z
@@ -105,6 +105,23 @@ export function signalRouter(deps: SignalRoutesDeps): Router {
       [schoolId, ref, candidate.figures.totalShare, view.caseId, JSON.stringify({ ...candidate.figures, reasons: candidate.reasons }), principalOf(res).sub],
     );
     res.status(201).json(view);
+  });
+
+  // The figures a case was opened on, for its page; the access table has already checked the case.
+  router.get('/cases/:caseId/absence-at-opening', async (req, res) => {
+    parse(noQuery, req.query);
+    const caseId = parse(z.uuid({ message: 'must be a case id (a UUID)' }), req.params.caseId, ['caseId']);
+    const [row] = await deps.db.query<{ figures: unknown; decided_at: string }>(
+      `SELECT figures, decided_at FROM absence_candidate_decisions
+       WHERE case_id = $1 AND decision = 'case_opened' ORDER BY decided_at LIMIT 1`,
+      [caseId],
+    );
+    if (row === undefined) {
+      res.json(absenceAtOpening.parse({ caseId, atOpening: null }));
+      return;
+    }
+    const { reasons, ...figures } = keptCandidate.parse(row.figures);
+    res.json(absenceAtOpening.parse({ caseId, atOpening: { decidedAt: row.decided_at, figures, reasons } }));
   });
 
   return router;

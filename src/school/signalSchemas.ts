@@ -74,3 +74,17 @@ export function splitCandidates(on: string, result: { schoolDaysSoFar: number; i
 export const candidateRun = z
   .object({ ranAt: z.string().nullable(), result: signalList.nullable() })
   .meta({ id: 'CandidateRun', description: 'The last opsporing run for the school (nightly or run now); null before the first' });
+
+/** What `absence_candidate_decisions.figures` holds: the candidate's figures and its reasons, as decided on. */
+export const keptCandidate = candidateFigures.extend({ reasons: z.array(candidateReason) });
+
+export const absenceAtOpening = z
+  .object({
+    caseId: z.string(),
+    atOpening: z
+      .object({ decidedAt: z.string(), figures: candidateFigures, reasons: z.array(candidateReason) })
+      .nullable()
+      .meta({ description: 'The concern candidate’s figures and reasons when the case was opened from it; null for a case opened otherwise' }),
+  })
+  .meta({ id: 'AbsenceAtOpening' });
+export type AbsenceAtOpening = z.infer<typeof absenceAtOpening>;

@@ -29,7 +29,8 @@ export interface ApiClient {
   put<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>>;
   delete<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>>;
   /** A file sent as it is, as text/csv (the school's roster and absence imports). */
-  sendCsv<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, csv: string, schema: S): Promise<z.output<S>>;
+  /** A school's file as text, or as the bytes uploaded (the API reads their encoding). */
+  sendCsv<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, csv: string | Uint8Array, schema: S): Promise<z.output<S>>;
 }
 
 /** Where this process answers, as seen from the request that came in. */
@@ -49,11 +50,11 @@ export function createApiClient(baseUrl: string, token: string, timeoutMs = 30_0
     schema: S,
     body?: unknown,
     key?: string,
-    csv?: string,
+    csv?: string | Uint8Array,
   ): Promise<z.output<S>> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (csv !== undefined) headers['content-type'] = 'text/csv; charset=utf-8';
+    if (csv !== undefined) headers['content-type'] = typeof csv === 'string' ? 'text/csv; charset=utf-8' : 'text/csv';
     if (key !== undefined) headers['idempotency-key'] = key;
     const response = await fetch(`${baseUrl}${path}`, {
       method,

@@ -1,10 +1,19 @@
 /**
  * File uploads from a plain HTML form (multipart/form-data), read with the platform's own
  * parser (the Fetch API's FormData), so a school's file goes up without any script. Text fields
- * and each file's text become the form body the pages already read; a file larger than the limit
+ * and each file's text become the form body the pages already read, and each file's bytes stay
+ * at hand (`uploadedBytes`), so the API reads their encoding itself; a file larger than the limit
  * is refused with 413 before it is parsed.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { decodeSchoolFile } from '../school/encoding';
+
+const uploads = new WeakMap<Request, Map<string, Uint8Array>>();
+
+/** The bytes of the file uploaded in the field `name` of this request, as sent. */
+export function uploadedBytes(req: Request, name: string): Uint8Array | undefined {
+  return uploads.get(req)?.get(name);
+}
 
 export function multipartForm(limitBytes: number): RequestHandler {
   return async (req, res, next) => {
@@ -22,9 +31,16 @@ export function multipartForm(limitBytes: number): RequestHandler {
       }
       const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': req.get('content-type') ?? '' } }).formData();
       const body: Record<string, string> = {};
+      const files = new Map<string, Uint8Array>();
       for (const [name, value] of form.entries()) {
-        body[name] = typeof value === 'string' ? value : await value.text();
+        if (typeof value === 'string') body[name] = value;
+        else {
+          const bytes = new Uint8Array(await value.arrayBuffer());
+          files.set(name, bytes);
+          body[name] = decodeSchoolFile(bytes).text;
+        }
       }
+      uploads.set(req, files);
       req.body = body;
       next();
     } catch {

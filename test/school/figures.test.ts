@@ -103,9 +103,9 @@ describe.each(DATABASE_KINDS)('the hand-made school on %s', (kind) => {
 
   it('when a pupil leaves the roster, then they are kept as left and counted as removed', async () => {
     const result = await directory.replaceRoster(H.SCHOOL, H.ROSTER.split('\n').slice(0, 2).join('\n'));
-    expect(result).toEqual({ rows: 1, added: 0, changed: 0, removed: 1 });
+    expect(result).toMatchObject({ rows: 1, added: 0, changed: 0, removed: 1 });
     expect(await directory.get(H.SCHOOL, 'P-8B-1')).toMatchObject({ givenName: 'Bertram', onRoster: false });
     const back = await directory.replaceRoster(H.SCHOOL, H.ROSTER);
-    expect(back).toEqual({ rows: 2, added: 0, changed: 1, removed: 0 });
+    expect(back).toMatchObject({ rows: 2, added: 0, changed: 1, removed: 0 });
   });
 });

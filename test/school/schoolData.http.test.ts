@@ -42,7 +42,7 @@ describe.each(DATABASE_KINDS)('the school’s data over HTTP on %s', (kind) => {
   it('when the leader sends the roster, then the school’s staff see the pupils by name', async () => {
     const put = await leader.sendCsv('PUT', `/api/schools/${H.SCHOOL}/pupils`, H.ROSTER);
     expect(put.status, put.text).toBe(200);
-    expect(put.body).toEqual({ rows: 2, added: 2, changed: 0, removed: 0 });
+    expect(put.body).toEqual({ rows: 2, added: 2, changed: 0, removed: 0, format: 'canonical', encoding: 'utf-8', schoolYear: null, notes: [] });
     const one = await tovholder.get<Pupil>(`/api/schools/${H.SCHOOL}/pupils/P-8B-1`);
     expect(one.status).toBe(200);
     expect(one.body).toMatchObject({

@@ -11,7 +11,8 @@ import { startApi, type RunningApi } from '../api/support/harness';
 import { expectNoSeriousAxeViolations, expectReflowAndScreenshots, launchBrowser } from '../support/browser';
 import { TEST_DATA_DIR } from '../support/paths';
 import { connectTestTemporal, type TestTemporal } from '../support/temporal';
-import { testLocalSignIn } from '../support/tokens';
+import { testLocalSignIn, tokenFor } from '../support/tokens';
+import type { AbsenceAtOpening } from '../../src/school/signalSchemas';
 import * as H from './handMadeSchool';
 
 let temporal: TestTemporal;
@@ -51,7 +52,7 @@ describe('the school’s data pages in a browser', () => {
     await page.getByRole('link', { name: 'Elever og fravær' }).first().click();
     await expectNoSeriousAxeViolations(page, 'school data');
 
-    await page.getByLabel('Elevliste (CSV)').setInputFiles(roster);
+    await page.getByLabel(/^Elevliste/).setInputFiles(roster);
     await page.getByRole('button', { name: 'Indlæs' }).first().click();
     await expect.poll(() => page.locator('main').textContent()).toContain('Elevlisten er indlæst');
     await page.getByLabel('Fraværsregistreringer (CSV)').setInputFiles(absence);
@@ -70,6 +71,19 @@ describe('the school’s data pages in a browser', () => {
     await page.waitForURL(/\/forloeb\/[0-9a-f-]{36}\?udfoert=oprettet$/);
     expect(await page.locator('h1').textContent()).toBe('Forløb for Bertram Prøvesen');
     expect(await page.getByRole('img', { name: /Fremmøde uge for uge/ }).count()).toBe(1);
+    // The candidate's figures and reasons, kept when the case was opened, as the leader saw them on the list.
+    const caseId = /\/forloeb\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? '';
+    const kept = await app.http
+      .withToken(await tokenFor({ role: 'leader', schools: [H.SCHOOL], sub: 'leder-lis' }))
+      .get<AbsenceAtOpening>(`/api/cases/${caseId}/absence-at-opening`);
+    const reasons = kept.body.atOpening?.reasons.map((reason) => reason.text) ?? [];
+    expect(reasons.length).toBeGreaterThan(0);
+    const atOpening = page.locator('h3:has-text("Fraværstal ved oprettelsen") ~ ul').first().locator('li');
+    expect(await atOpening.allTextContents()).toEqual(reasons);
+    expect(await page.getByRole('heading', { name: 'Fraværstal ved oprettelsen' }).isVisible()).toBe(true);
+    const facts = await page.locator('h3:has-text("Fraværstal ved oprettelsen") ~ dl').first().textContent();
+    expect(facts).toContain('Fravær i alt i skoleåret');
+    expect(facts).toContain(`af ${kept.body.atOpening?.figures.schoolDaysSoFar} skoledage`);
     await expectNoSeriousAxeViolations(page, 'case page with attendance');
     await expectReflowAndScreenshots(page, 'case-attendance');
     await context.close();

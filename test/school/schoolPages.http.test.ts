@@ -37,7 +37,7 @@ describe('the school’s data in the pages', () => {
   it('when the leader uploads the roster and a file with three bad rows, then the page lists the three rows in Danish and stores nothing of it', async () => {
     const roster = await upload('elevliste', H.ROSTER);
     expect(roster.status).toBe(200);
-    expect(plain(mainOf(roster.text))).toContain('Elevlisten er indlæst: 2 elever, 2 nye');
+    expect(plain(mainOf(roster.text))).toContain('Elevlisten er indlæst fra standardformatet (CSV): 2 elever, 2 nye');
 
     const refused = await upload('fravaer', H.ABSENCE_THREE_BAD);
     expect(refused.status).toBe(400);

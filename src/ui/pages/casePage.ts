@@ -20,6 +20,7 @@ import * as da from '../danish';
 import { processDiagramFor } from '../processPicture';
 import { attendanceChart, isoWeek } from '../attendanceChart';
 import { pupil, pupilAbsence, type PupilAbsence } from '../../school/schemas';
+import { absenceAtOpening, type AbsenceAtOpening } from '../../school/signalSchemas';
 
 export const caseIdParam = z.uuid();
 
@@ -31,6 +32,19 @@ async function orNotFound<T>(answer: Promise<T>): Promise<T | undefined> {
     if (error instanceof ApiRefusal && (error.problem.status === 404 || error.problem.status === 403)) return undefined;
     throw error;
   }
+}
+
+/** The opsporing figures a case was opened on, as the page shows them (the reasons are Danish already). */
+function figuresAtOpening(kept: AbsenceAtOpening['atOpening']) {
+  if (kept === null) return undefined;
+  const { figures } = kept;
+  return {
+    on: danishDateOf(new Date(kept.decidedAt)),
+    totalShareText: da.danishPercent(figures.totalShare),
+    absentDays: figures.illnessDays + figures.leaveDays + figures.unlawfulDays,
+    figures,
+    reasons: kept.reasons.map((reason) => reason.text),
+  };
 }
 
 /** The case page's attendance section: the current quarter's shares and the weeks since opening. */
@@ -145,7 +159,7 @@ export function casePageRouter(ui: UiContext): Router {
     const view = await api.get(`/api/cases/${caseId}`, caseView);
     const today = danishDateOf(ui.now());
     const pupilPath = `/api/schools/${encodeURIComponent(view.schoolId)}/pupils/${encodeURIComponent(view.pupilRef)}`;
-    const [timeline, drafts, calendar, picture, pupilFound, absence] = await Promise.all([
+    const [timeline, drafts, calendar, picture, pupilFound, absence, opening] = await Promise.all([
       api.get(`/api/cases/${caseId}/timeline`, caseTimeline),
       api.get(`/api/cases/${caseId}/drafts`, letterDraftList),
       schoolCalendar(api, view.schoolId, today),
@@ -153,6 +167,8 @@ export function casePageRouter(ui: UiContext): Router {
       // The name from the school's directory, filled in here and nowhere earlier.
       orNotFound(api.get(pupilPath, pupil)),
       orNotFound(api.get(`${pupilPath}/absence?on=${today}&from=${view.openedOn <= today ? view.openedOn : today}`, pupilAbsence)),
+      // Only a case opened from a concern candidate has them; a role without the school's data sees none.
+      orNotFound(api.get(`/api/cases/${caseId}/absence-at-opening`, absenceAtOpening)),
     ]);
     const completable = new Set(view.available?.steps ?? []);
     const steps = view.steps.map((step) => ({
@@ -193,6 +209,7 @@ export function casePageRouter(ui: UiContext): Router {
       today,
       pupil: pupilFound,
       attendance: absence === undefined ? undefined : attendanceOf(absence, today),
+      atOpening: opening === undefined ? undefined : figuresAtOpening(opening.atOpening),
     });
   });
 

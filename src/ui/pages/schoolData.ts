@@ -14,6 +14,8 @@ import { asFormBody, fieldId, optional, text, type FormErrors, NO_ERRORS } from 
 import { candidateDecision, candidateRun, signalList, type Candidate } from '../../school/signalSchemas';
 import { caseView } from '../../domain/schemas';
 import { schoolFor } from './overview';
+import { uploadedBytes } from '../multipart';
+import type { RosterResult } from '../../school/schemas';
 
 const COLUMN_LABELS: Record<string, string> = {
   pupilRef: 'elevreference',
@@ -49,7 +51,37 @@ const MESSAGES: [RegExp, (match: RegExpExecArray) => string][] = [
   [/^is not an e-mail address/, () => 'er ikke en e-mailadresse'],
   [/^looks like a CPR number/, () => 'ligner et CPR-nummer; brug skolens elevreference'],
   [/^may contain only/, () => 'må kun indeholde bogstaver, tal, punktum, bindestreg og understreg'],
+  [/^has (\d+) fields separated by ¤; a line of Tabulex TEA’s Elev\.txt has (\d+)/, (m) => `har ${m[1]} felter adskilt af ¤; en linje i Tabulex TEA’s Elev.txt har ${m[2]}`],
+  [/^has no pupil lines/, () => 'har ingen elever efter linjen med skoleåret'],
+  [/^differs between lines/, () => 'er ikke den samme på alle linjer; send én skoles udtræk ad gangen'],
 ];
+
+/** The formats a roster may come in, as the page names them. */
+const ROSTER_FORMAT_NAMES: Record<RosterResult['format'], string> = {
+  canonical: 'standardformatet (CSV)',
+  tabulex_tea_elev: 'Tabulex TEA’s elevudtræk (Elev.txt)',
+};
+
+/** What the page says after a roster was read: the format, and what was left out or kept. */
+function rosterNotice(result: RosterResult): string {
+  const read = [
+    `Elevlisten er indlæst fra ${ROSTER_FORMAT_NAMES[result.format]}`,
+    result.schoolYear !== null ? ` for skoleåret ${result.schoolYear}` : '',
+    result.encoding === 'windows-1252' ? ' (tegnsæt Windows-1252)' : '',
+    `: ${result.rows} elever, ${result.added} nye, ${result.changed} ændrede, ${result.removed} har forladt listen.`,
+  ].join('');
+  const notes = result.notes.map((note) => {
+    switch (note) {
+      case 'cpr_and_address_dropped':
+        return 'CPR-numre og adresser i filen er ikke gemt.';
+      case 'guardians_kept':
+        return 'Filen har ingen forældre: de forældre, der allerede stod i elevlisten, er beholdt.';
+      case 'pupil_id_field_assumed':
+        return 'Filen har kun én elev, så elev-id’et er læst fra første felt, som formatet beskrives; tjek at eleven har det rigtige elev-id.';
+    }
+  });
+  return [read, ...notes].join(' ');
+}
 
 function danishReason(message: string): string {
   for (const [pattern, say] of MESSAGES) {
@@ -60,21 +92,27 @@ function danishReason(message: string): string {
 }
 
 /** A refused file as the page shows it: every bad row in the summary, each linking to the file field. */
-function fileErrors(problem: ProblemBody, fieldId: string, expected: string): FormErrors {
+function fileErrors(problem: ProblemBody, fieldId: string, expected: string, known: string): FormErrors {
   const list = (problem.errors ?? []).map((error) => ({
     fieldId,
-    label: error.row !== undefined && error.row > 1 ? `Række ${error.row}, ${COLUMN_LABELS[error.path] ?? error.path}` : `Kolonnen ${error.path}`,
+    label: error.message.startsWith('is a missing column')
+      ? `Kolonnen ${error.path}`
+      : error.path === 'Elev.txt'
+        ? `Linje ${error.row ?? 1}`
+        : `Række ${error.row ?? 1}, ${COLUMN_LABELS[error.path] ?? error.path}`,
     message: danishReason(error.message),
   }));
   const missingColumns = (problem.errors ?? []).some((error) => error.message.startsWith('is a missing column'));
   const general = missingColumns
-    ? `Filens kolonner passer ikke. Forventet: ${expected}. Intet er gemt.`
+    ? `Filen er ikke i et format, vi kender. I standardformatet har filen kolonnerne ${expected}.${known} Intet er gemt.`
     : `Filen er afvist, fordi ${list.length === 1 ? 'en række er' : 'nogle rækker er'} forkerte. Intet i filen er gemt. Ret rækkerne og indlæs hele filen igen.`;
   return { byField: { [fieldId]: 'Filen er afvist' }, list, general };
 }
 
 const ROSTER_EXPECTED = 'pupilRef, schoolId, grade, className, givenName, familyName, guardian1Name, guardian1Email, guardian2Name, guardian2Email';
 const ABSENCE_EXPECTED = 'pupilRef, schoolId, date, mark, category';
+const ROSTER_KNOWN = ' Vi kan også læse elevudtrækket fra Tabulex TEA (Elev.txt: første linje er skoleåret, derefter én elev pr. linje med felterne adskilt af ¤).';
+const ABSENCE_KNOWN = ' Andre formater kan vi ikke læse endnu: intet skolesystems fraværsudtræk er offentligt beskrevet.';
 
 export function schoolDataPagesRouter(ui: UiContext): Router {
   const router = Router();
@@ -149,9 +187,9 @@ export function schoolDataPagesRouter(ui: UiContext): Router {
     await show(req, res, school, {});
   });
 
-  for (const [slug, fieldId, expected] of [
-    ['elevliste', 'elevliste-fil', ROSTER_EXPECTED],
-    ['fravaer', 'fravaer-fil', ABSENCE_EXPECTED],
+  for (const [slug, fieldId, expected, known] of [
+    ['elevliste', 'elevliste-fil', ROSTER_EXPECTED, ROSTER_KNOWN],
+    ['fravaer', 'fravaer-fil', ABSENCE_EXPECTED, ABSENCE_KNOWN],
   ] as const) {
     router.post(`/elever/${slug}`, async (req, res) => {
       const { school } = schoolOf(req, res);
@@ -165,19 +203,20 @@ export function schoolDataPagesRouter(ui: UiContext): Router {
       }
       const { api } = signedIn(res);
       const path = `/api/schools/${encodeURIComponent(school)}`;
+      // The bytes as uploaded: the API tells UTF-8 from Windows-1252 and reports which it read.
+      const sent = uploadedBytes(req, 'fil') ?? file;
       try {
         if (slug === 'elevliste') {
-          const result = await api.sendCsv('PUT', `${path}/pupils`, file, rosterResult);
-          const notice = `Elevlisten er indlæst: ${result.rows} elever, ${result.added} nye, ${result.changed} ændrede, ${result.removed} har forladt listen.`;
-          await show(req, res, school, { notice });
+          const result = await api.sendCsv('PUT', `${path}/pupils`, sent, rosterResult);
+          await show(req, res, school, { notice: rosterNotice(result) });
         } else {
-          const result = await api.sendCsv('POST', `${path}/absence`, file, absenceImportResult);
+          const result = await api.sendCsv('POST', `${path}/absence`, sent, absenceImportResult);
           const notice = `Fraværet er indlæst: ${result.rows} rækker, ${result.added} nye, ${result.replaced} rettede, ${result.unchanged} uændrede.`;
           await show(req, res, school, { notice });
         }
       } catch (error) {
         if (!(error instanceof ApiRefusal) || error.problem.status !== 400) throw error;
-        await show(req, res, school, { errors: fileErrors(error.problem, fieldId, expected), form: slug }, 400);
+        await show(req, res, school, { errors: fileErrors(error.problem, fieldId, expected, known), form: slug }, 400);
       }
     });
   }

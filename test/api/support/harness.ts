@@ -54,6 +54,8 @@ export interface StartApiOptions {
   port?: number;
   /** Prints the handover package; default Chromium at CHROMIUM_PATH. */
   pdf?: AppDeps['pdf'];
+  /** Where the app reports failures (default: nowhere), e.g. to look for data that must not be logged. */
+  logError?: AppDeps['logError'];
   /** The database as the worker's activities see it (e.g. with faults injected); default the same one. */
   workerDatabase?: (db: Database) => Database;
 }
@@ -99,6 +101,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       ...(options.ui !== undefined ? { ui: options.ui } : {}),
       ...(options.now !== undefined ? { now: options.now } : {}),
       ...(options.pdf !== undefined ? { pdf: options.pdf } : {}),
+      ...(options.logError !== undefined ? { logError: options.logError } : {}),
     });
     listening = await listen(app, options.port);
   } catch (error) {

@@ -60,6 +60,11 @@ export class HttpClient {
     return this.send<T>(path, { method, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: csv });
   }
 
+  /** A file as the exact bytes a school's system wrote. */
+  async sendBytes<T = unknown>(method: 'POST' | 'PUT', path: string, bytes: Uint8Array, contentType: string): Promise<Answer<T>> {
+    return this.send<T>(path, { method, headers: { 'content-type': contentType }, body: bytes });
+  }
+
   private async send<T>(path: string, init: RequestInit): Promise<Answer<T>> {
     const headers = new Headers(init.headers);
     if (!headers.has('authorization')) {

@@ -27,7 +27,8 @@ export class Visitor {
   }
 
   /** A form with a file field, as multipart/form-data (what a browser sends for `<input type="file">`). */
-  upload(path: string, fields: Record<string, string>, file: { field: string; name: string; text: string }): Promise<Reply> {
+  /** A file as text (sent as UTF-8) or as the exact bytes a school's system wrote. */
+  upload(path: string, fields: Record<string, string>, file: { field: string; name: string; text: string | Uint8Array }): Promise<Reply> {
     const form = new FormData();
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append(file.field, new Blob([file.text], { type: 'text/csv' }), file.name);
