@@ -18,7 +18,7 @@ import { openingProblems, type DeadlineThresholds } from '../machines';
 import { TASK_QUEUE, workflowIdForCase } from '../temporal/names';
 import type { CaseWorkflowOptions } from '../workflows';
 import { caseWorkflow } from '../workflows';
-import { effectsQuery, mappingNotesQuery, recomputeDeadlinesUpdate, recordedViewUpdate } from '../workflows/definitions';
+import { effectsQuery, mappingNotesQuery, recordedViewUpdate } from '../workflows/definitions';
 import { EFFECTS_DELAYED } from '../domain/effectPolicy';
 import { WEEKDAYS_ONLY, type SchoolCalendar } from '../domain/calendar';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -149,12 +149,12 @@ export function createCaseService(deps: CaseServiceDeps) {
 
     act,
 
-    /** The tovholder asks for the open deadlines to follow the school's current calendar. */
-    async recomputeDeadlines(caseId: string, idempotencyKey?: string): Promise<CaseView> {
+    /** The case's school calendar as the settings hold it now (an action's input may need it). */
+    async schoolCalendarOf(caseId: string): Promise<SchoolCalendar> {
       const stored = await store.getCase(caseId);
       if (stored === null) throw notFound();
       const calendar = (await deps.calendarFor?.(stored.schoolId, stored.openedOn)) ?? WEEKDAYS_ONLY;
-      return act(caseId, recomputeDeadlinesUpdate, { calendar: { daysOff: calendar.daysOff.map(named) } }, idempotencyKey);
+      return { daysOff: calendar.daysOff.map(named) };
     },
 
     async getCase(caseId: string): Promise<CaseView> {

@@ -37,7 +37,7 @@ import {
   type SeedMeasure,
 } from '../../src/seed/plan';
 import { Random } from '../../src/seed/random';
-import { completeStepUpdateInput } from '../../src/workflows/definitions';
+import { completeStepUpdateInput } from '../../src/domain/schemas';
 
 const TODAY = '2026-11-20';
 
