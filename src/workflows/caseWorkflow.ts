@@ -43,7 +43,7 @@ import {
   type CaseCommand,
   type DeadlineThresholds,
 } from '../machines';
-import { caseViewQuery, effectsQuery, mappingNotesQuery, recordedViewUpdate, updateOf } from './definitions';
+import { caseViewQuery, effectsQuery, mappingNotesQuery, recordedViewUpdate, updateOf, type CaseAck } from './definitions';
 
 export interface CaseWorkflowOptions {
   /** Continue-as-new once a run's history has this many events (Temporal also suggests it). */
@@ -188,6 +188,11 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
     const snapshot = actor.getSnapshot();
     return toCaseView(snapshot.context, availableActions(snapshot));
   };
+  /** What an update answers (definitions.ts): the API reads the view the effect step recorded. */
+  const ack = (): CaseAck => {
+    const context = actor.getSnapshot().context;
+    return { caseId: context.caseId, version: context.seq };
+  };
 
   // What the read model holds of the view, as the last recorded step left it; empty after
   // continue-as-new, so the first step of a run sends every part.
@@ -300,7 +305,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
    * machine's rules, and a dry run of the transition, so an input the rules cannot read is
    * refused here rather than failing inside the case.
    */
-  function handleCommand<I>(update: UpdateDefinition<CaseView, [I], string>, toCommand: (input: I, at: string) => CaseCommand) {
+  function handleCommand<I>(update: UpdateDefinition<CaseAck, [I], string>, toCommand: (input: I, at: string) => CaseCommand) {
     setHandler(
       update,
       async (input: I) => {
@@ -311,7 +316,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
           changes += 1;
         }
         if (!(await flush())) throw effectsDelayed();
-        return view();
+        return ack();
       },
       {
         validator: (input: I) => {
@@ -341,7 +346,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
   }
   setHandler(recordedViewUpdate, async () => {
     if (!(await flush())) throw effectsDelayed();
-    return view();
+    return ack();
   });
   setHandler(caseViewQuery, view);
   setHandler(mappingNotesQuery, () => mappingNotesOf(actor.getSnapshot().context));

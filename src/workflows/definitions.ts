@@ -18,9 +18,19 @@ import {
 
 export type { CompleteStepUpdateInput } from '../machines';
 
+/**
+ * What an update answers: the case and the version (newest history entry) it has reached. The
+ * read model holds that version before the update answers, so the API reads the view from there;
+ * a history thus keeps a few bytes per action, not a copy of the whole view each time (issue 12).
+ */
+export interface CaseAck {
+  caseId: string;
+  version: number;
+}
+
 /** The update a declared action is sent as; its name comes from the declaration. */
-export function updateOf<I>(action: Pick<CaseActionDeclaration<string, I, unknown>, 'update' | 'command'>): UpdateDefinition<CaseView, [I], string> {
-  return defineUpdate<CaseView, [I]>(action.update);
+export function updateOf<I>(action: Pick<CaseActionDeclaration<string, I, unknown>, 'update' | 'command'>): UpdateDefinition<CaseAck, [I], string> {
+  return defineUpdate<CaseAck, [I]>(action.update);
 }
 
 export const caseViewQuery = defineQuery<CaseView>('caseView');
@@ -46,5 +56,5 @@ export const closeCaseUpdate = updateOf(close);
 /** Moves the open steps' deadlines onto the school's current calendar (the tovholder asks). */
 export const recomputeDeadlinesUpdate = updateOf(recomputeDeadlines);
 
-/** Returns the view once everything the case has announced is in the read model. */
-export const recordedViewUpdate = defineUpdate<CaseView, []>('recordedView');
+/** Answers once everything the case has announced is in the read model. */
+export const recordedViewUpdate = defineUpdate<CaseAck, []>('recordedView');
