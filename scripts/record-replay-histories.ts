@@ -37,6 +37,7 @@ import {
   recordFollowUpUpdate,
   recordedViewUpdate,
   submitPlanUpdate,
+  type CaseAck,
 } from '../src/workflows/definitions';
 import { createCaseWorker } from '../src/worker';
 import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../test/support/paths';
@@ -62,7 +63,7 @@ interface Scenario {
   /** Drives the case; returns the handle whose runs are written out (all runs of the workflow). */
   run(handle: Handle, act: Act): Promise<void>;
 }
-type Act = <I>(update: UpdateDefinition<CaseView, [I], string>, input: I, updateId?: string) => Promise<CaseView>;
+type Act = <I>(update: UpdateDefinition<CaseAck, [I], string>, input: I, updateId?: string) => Promise<CaseView>;
 
 const CASE_INPUT = {
   pupilRef: 'P-REPLAY',
@@ -294,8 +295,11 @@ async function main(): Promise<void> {
             },
           ],
         });
-        const act: Act = (update, input, updateId) =>
-          handle.executeUpdate(update, { args: [input], ...(updateId !== undefined ? { updateId } : {}) });
+        // An update answers with an acknowledgement; the scenarios read the view the case holds.
+        const act: Act = async (update, input, updateId) => {
+          await handle.executeUpdate(update, { args: [input], ...(updateId !== undefined ? { updateId } : {}) });
+          return handle.query(caseViewQuery);
+        };
         await scenario.run(handle, act);
         // Every run of the case, oldest first, following the continue-as-new chain: each run
         // replays from its own history.

@@ -52,7 +52,6 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
     scope: 'case',
     showsCases: true,
   })),
-  { method: 'POST', path: '/api/cases/:caseId/deadlines/recompute', capability: 'act_on_case', scope: 'case', showsCases: true },
   { method: 'POST', path: '/api/drafts/:draftId/approve', capability: 'act_on_case', scope: 'draft', showsCases: true },
   { method: 'POST', path: '/api/drafts/:draftId/discard', capability: 'act_on_case', scope: 'draft', showsCases: true },
   { method: 'GET', path: '/api/overdue', capability: 'read_overdue_board', scope: 'query', showsCases: true },

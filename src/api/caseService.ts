@@ -18,7 +18,7 @@ import { openingProblems, type DeadlineThresholds } from '../machines';
 import { TASK_QUEUE, workflowIdForCase } from '../temporal/names';
 import type { CaseWorkflowOptions } from '../workflows';
 import { caseWorkflow } from '../workflows';
-import { effectsQuery, mappingNotesQuery, recomputeDeadlinesUpdate, recordedViewUpdate } from '../workflows/definitions';
+import { caseViewQuery, effectsQuery, mappingNotesQuery, recordedViewUpdate, type CaseAck } from '../workflows/definitions';
 import { EFFECTS_DELAYED } from '../domain/effectPolicy';
 import { WEEKDAYS_ONLY, type SchoolCalendar } from '../domain/calendar';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -88,15 +88,28 @@ export function createCaseService(deps: CaseServiceDeps) {
     return (await store.getCase(caseId)) ?? undefined;
   }
 
+  /**
+   * The case as the read model holds it once an update answered: the update's effects are written
+   * before it answers, so the row has reached the acknowledged version; should it not have (a
+   * newer action's row is never overwritten by an older one, but the reverse cannot be ruled out
+   * here), the workflow itself is asked.
+   */
+  async function viewAfter(ack: CaseAck): Promise<CaseView> {
+    const stored = await store.getCase(ack.caseId);
+    if (stored !== null && stored.version >= ack.version) return stored;
+    return bounded(() => client.workflow.getHandle(workflowIdForCase(ack.caseId)).query(caseViewQuery));
+  }
+
   /** Sends one tovholder action to the case's workflow; the Idempotency-Key is the update ID. */
-  async function act<I>(caseId: string, update: UpdateDefinition<CaseView, [I], string>, input: I, idempotencyKey?: string) {
+  async function act<I>(caseId: string, update: UpdateDefinition<CaseAck, [I], string>, input: I, idempotencyKey?: string): Promise<CaseView> {
     try {
-      return await bounded(() =>
+      const ack = await bounded(() =>
         client.workflow.getHandle(workflowIdForCase(caseId)).executeUpdate(update, {
           args: [input],
           ...(idempotencyKey !== undefined ? { updateId: idempotencyKey } : {}),
         }),
       );
+      return await viewAfter(ack);
     } catch (error) {
       const recorded = await recordedSince(caseId, error);
       if (recorded !== undefined) return recorded;
@@ -140,8 +153,8 @@ export function createCaseService(deps: CaseServiceDeps) {
         throw error;
       }
       try {
-        const view = await client.connection.withDeadline(deadline, () => client.workflow.getHandle(workflowId).executeUpdate(recordedViewUpdate));
-        return sameOpeningOrRefuse(view, input);
+        const ack = await client.connection.withDeadline(deadline, () => client.workflow.getHandle(workflowId).executeUpdate(recordedViewUpdate));
+        return sameOpeningOrRefuse(await viewAfter(ack), input);
       } catch (error) {
         return translate(caseId, error);
       }
@@ -149,12 +162,12 @@ export function createCaseService(deps: CaseServiceDeps) {
 
     act,
 
-    /** The tovholder asks for the open deadlines to follow the school's current calendar. */
-    async recomputeDeadlines(caseId: string, idempotencyKey?: string): Promise<CaseView> {
+    /** The case's school calendar as the settings hold it now (an action's input may need it). */
+    async schoolCalendarOf(caseId: string): Promise<SchoolCalendar> {
       const stored = await store.getCase(caseId);
       if (stored === null) throw notFound();
       const calendar = (await deps.calendarFor?.(stored.schoolId, stored.openedOn)) ?? WEEKDAYS_ONLY;
-      return act(caseId, recomputeDeadlinesUpdate, { calendar: { daysOff: calendar.daysOff.map(named) } }, idempotencyKey);
+      return { daysOff: calendar.daysOff.map(named) };
     },
 
     async getCase(caseId: string): Promise<CaseView> {

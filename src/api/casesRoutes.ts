@@ -4,6 +4,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { DomainFailure } from '../domain/errors';
+import * as schemaKit from '../domain/schemaKit';
 import { listCasesQuery, openCaseInput } from '../domain/schemas';
 import { parseOrThrow as parse } from '../domain/validation';
 import { principalOf } from '../access';
@@ -52,17 +53,12 @@ export function casesRouter(service: CaseService): Router {
     res.json(await service.getCase(caseIdOf(req)));
   });
 
-  router.post('/:caseId/deadlines/recompute', async (req, res) => {
-    const caseId = caseIdOf(req);
-    res.json(await service.recomputeDeadlines(caseId, idempotencyKeyOf(req, 'recompute')));
-  });
-
   // One route per declared action: its path, its body, its update.
   const route = <N extends string, I, B>(action: CaseActionDeclaration<N, I, B>) => {
     router.post(`/:caseId/${action.http.path}`, async (req, res) => {
       const caseId = caseIdOf(req);
-      const body = parse(action.http.body, req.body ?? {});
-      const input = action.http.toInput(body, req.params, { sub: principalOf(res).sub });
+      const body = parse(action.schemasOf(schemaKit).body, req.body ?? {});
+      const input = await action.http.toInput(body, req.params, { sub: principalOf(res).sub }, { schoolCalendar: () => service.schoolCalendarOf(caseId) });
       const key = idempotencyKeyOf(req, action.http.idempotencyScope(input));
       res.json(await service.act(caseId, updateOf(action), input, key));
     });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import * as readModelSchemas from '../domain/readModelSchemas';
+import * as schemaKit from '../domain/schemaKit';
 import * as schemas from '../domain/schemas';
 import { letterDraftPaths, letterTemplatePaths } from '../letters/openapi';
 import { noticePaths } from '../notices/openapi';
@@ -19,9 +20,11 @@ import { handoverQuery } from '../handover/package';
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
 function componentSchemas(): Record<string, unknown> {
-  // Touch the schemas so their ids are registered before the registry is read.
+  // Touch the schemas so their ids are registered before the registry is read; an action's own
+  // schemas are built (and registered) when first asked for.
   void schemas;
   void readModelSchemas;
+  for (const declared of CASE_ACTIONS) declared.schemasOf(schemaKit);
   const { schemas: all } = z.toJSONSchema(z.globalRegistry, {
     uri: (id) => `#/components/schemas/${id}`,
     target: 'draft-2020-12',
@@ -94,7 +97,6 @@ function caseLinks(): Record<string, unknown> {
     GetHandoverPdf: byId('/api/cases/{caseId}/handover/pdf', 'get', 'Its handover package as PDF'),
     GetAbsenceAtOpening: byId('/api/cases/{caseId}/absence-at-opening', 'get', 'The opsporing figures it was opened on, if any'),
     ...actions,
-    RecomputeDeadlines: byId('/api/cases/{caseId}/deadlines/recompute', 'post', 'Move its deadlines onto the current calendar'),
   };
 }
 
@@ -108,7 +110,7 @@ function caseActionPaths() {
   return Object.fromEntries(
     CASE_ACTIONS.map((declared) => {
       const pathParams = [...declared.http.path.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
-      const body = z.globalRegistry.get(declared.http.body)?.id;
+      const body = z.globalRegistry.get(declared.schemasOf(schemaKit).body)?.id;
       if (body === undefined) throw new Error(`${declared.name}: its body schema has no component id`);
       const path = `/api/cases/{caseId}/${declared.http.path.replace(/:(\w+)/g, '{$1}')}`;
       return [path, action(declared.http.summary, body, pathParams)];
@@ -267,13 +269,6 @@ function calendarPaths() {
         parameters: queryParameters(rhythmQuery),
         requestBody: { required: true, content: { 'application/json': { schema: ref('ResourceTeamRhythm') } } },
         responses: { 200: { description: 'The rhythm now in force' }, 400: problem('No start date, or an interval outside 7–28 days') },
-      },
-    },
-    '/api/cases/{caseId}/deadlines/recompute': {
-      post: {
-        summary: 'Move the case’s open deadlines onto the school’s current calendar (deadlines otherwise keep the calendar the case opened with)',
-        parameters: [caseIdParam, idempotencyKey],
-        responses: { 200: caseAnswer, 404: problem('No such case'), 409: problem('The case is closed') },
       },
     },
   };

@@ -32,19 +32,24 @@ export function createCalendarSettings(db: Pick<Database, 'query'>) {
     return { holidays: defaultSchoolHolidays(year), source: 'default' };
   }
 
-  /** The school holidays of several years at once (one query), each year as schoolHolidays answers it. */
-  async function schoolHolidaysOfYears(schoolId: string, fromYear: number, toYear: number): Promise<Holiday[]> {
+  /** The school holidays of each of several years, as schoolHolidays answers them, in one query. */
+  async function schoolHolidaysByYear(schoolId: string, fromYear: number, toYear: number): Promise<Holiday[][]> {
     const rows = await db.query<{ scope: string; year: number; holidays: Holiday[] }>(
       `SELECT scope, year, holidays FROM school_holidays WHERE year BETWEEN $1 AND $2 AND scope IN ($3, $4)`,
       [fromYear, toYear, schoolId, MUNICIPALITY_SCOPE],
     );
-    const out: Holiday[] = [];
+    const out: Holiday[][] = [];
     for (let year = fromYear; year <= toYear; year += 1) {
       const own = rows.find((row) => row.year === year && row.scope === schoolId);
       const municipal = rows.find((row) => row.year === year && row.scope === MUNICIPALITY_SCOPE);
-      out.push(...(own ?? municipal)?.holidays ?? defaultSchoolHolidays(year));
+      out.push((own ?? municipal)?.holidays ?? defaultSchoolHolidays(year));
     }
     return out;
+  }
+
+  /** The school holidays of several years at once (one query), each year as schoolHolidays answers it. */
+  async function schoolHolidaysOfYears(schoolId: string, fromYear: number, toYear: number): Promise<Holiday[]> {
+    return (await schoolHolidaysByYear(schoolId, fromYear, toYear)).flat();
   }
 
   return {
@@ -89,10 +94,10 @@ export function createCalendarSettings(db: Pick<Database, 'query'>) {
      */
     async calendarForCase(schoolId: string, openedOn: string): Promise<SchoolCalendar> {
       const first = Number(openedOn.slice(0, 4)) - 1;
+      // One query for the four years (an opening waits on it), each year's public holidays first.
+      const ofSchool = await schoolHolidaysByYear(schoolId, first, first + 3);
       const daysOff: Holiday[] = [];
-      for (let year = first; year <= first + 3; year += 1) {
-        daysOff.push(...danishPublicHolidays(year), ...(await schoolHolidays(schoolId, year)).holidays);
-      }
+      ofSchool.forEach((holidays, index) => daysOff.push(...danishPublicHolidays(first + index), ...holidays));
       return { daysOff };
     },
 

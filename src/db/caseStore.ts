@@ -153,11 +153,49 @@ const APPLY_CHANGES_SQL = `
   RETURNING case_id
 `;
 
-/** The case's steps become those of its stored view (after APPLY_CHANGES_SQL). */
-const WRITE_STEPS_FROM_ROW_SQL = WRITE_STEPS_SQL.replace(
-  'FROM jsonb_to_recordset($4::jsonb)',
-  'FROM jsonb_to_recordset(coalesce($4::jsonb, (SELECT view -> \'steps\' FROM cases WHERE case_id = $1)))',
-);
+/**
+ * One effect step's writes in one statement (one round trip): the row as APPLY_CHANGES_SQL moves
+ * it, the case's steps made those of the view it now holds (only when the row moved: an older
+ * step leaves the steps alone), and the events, each once. Data-modifying CTEs all see the rows as
+ * they were before the statement, so the steps are read from the row APPLY returns, not the table.
+ */
+const WRITE_CASE_CHANGES_SQL = `
+  WITH applied AS (
+    ${APPLY_CHANGES_SQL.replace('RETURNING case_id', "RETURNING case_id, view -> 'steps' AS steps")}
+  ), incoming AS (
+    SELECT s."stepId" AS step_id, s.phase, s.title, s."dueOn" AS due_on, s.status,
+           coalesce(s."createdOn", $6::date) AS created_on, s."completedOn" AS completed_on
+    FROM applied, jsonb_to_recordset(applied.steps)
+      AS s("stepId" text, phase text, title text, "dueOn" date, status text, "createdOn" date, "completedOn" date)
+  ), removed AS (
+    DELETE FROM case_steps
+     WHERE case_id = $1 AND EXISTS (SELECT 1 FROM applied) AND step_id NOT IN (SELECT step_id FROM incoming)
+  ), stepped AS (
+    INSERT INTO case_steps (case_id, step_id, school_id, tovholder, phase, title, due_on, status, created_on, completed_on)
+    SELECT $1, step_id, $3, $5, phase, title, due_on, status, created_on, completed_on FROM incoming
+    ON CONFLICT (case_id, step_id) DO UPDATE SET
+      school_id = EXCLUDED.school_id,
+      tovholder = EXCLUDED.tovholder,
+      phase = EXCLUDED.phase,
+      title = EXCLUDED.title,
+      due_on = EXCLUDED.due_on,
+      status = EXCLUDED.status,
+      created_on = EXCLUDED.created_on,
+      completed_on = EXCLUDED.completed_on
+    WHERE (case_steps.school_id, case_steps.tovholder, case_steps.phase, case_steps.title, case_steps.due_on,
+           case_steps.status, case_steps.created_on, case_steps.completed_on)
+          IS DISTINCT FROM
+          (EXCLUDED.school_id, EXCLUDED.tovholder, EXCLUDED.phase, EXCLUDED.title, EXCLUDED.due_on,
+           EXCLUDED.status, EXCLUDED.created_on, EXCLUDED.completed_on)
+  ), recorded AS (
+    INSERT INTO case_events (case_id, seq, at, on_date, type, phase, step_id, detail)
+    SELECT $1, e.seq, e.at, e."on", e.event, e.phase, e."stepId", e.detail
+    FROM jsonb_to_recordset($13::jsonb)
+      AS e(seq integer, at timestamptz, "on" date, event text, phase text, "stepId" text, detail jsonb)
+    ON CONFLICT (case_id, seq) DO NOTHING
+  )
+  SELECT count(*)::integer AS written FROM applied
+`;
 
 export interface CaseChanges {
   row: CaseRowFacts;
@@ -171,8 +209,7 @@ export interface CaseChanges {
  * events are keyed by case and seq, and the row only moves forward.
  */
 export async function writeCaseChanges(tx: Queryable, { row, changed, removed, events }: CaseChanges): Promise<void> {
-  const history = eventsJson(events);
-  const written = await tx.query(APPLY_CHANGES_SQL, [
+  await tx.query(WRITE_CASE_CHANGES_SQL, [
     row.caseId,
     row.pupilRef,
     row.schoolId,
@@ -185,15 +222,11 @@ export async function writeCaseChanges(tx: Queryable, { row, changed, removed, e
     row.overdueSteps,
     row.version,
     JSON.stringify(changed),
-    history,
+    eventsJson(events),
     row.closedOn,
     removed,
     row.asOf,
   ]);
-  if (written.length > 0) {
-    await tx.query(WRITE_STEPS_FROM_ROW_SQL, [row.caseId, row.schoolId, row.tovholder, null, row.openedOn]);
-  }
-  if (events.length > 0) await tx.query(INSERT_EVENTS_SQL, [row.caseId, history]);
 }
 
 /** The stored view without its history: what letters and notices read of a case. */

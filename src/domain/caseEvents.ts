@@ -88,6 +88,13 @@ export const CASE_EVENT_DETAILS = {
 export type CaseEventType = keyof typeof CASE_EVENT_DETAILS;
 export type CaseEventDetail<E extends CaseEventType> = z.infer<(typeof CASE_EVENT_DETAILS)[E]>;
 
+/**
+ * An event's kind with its detail, as the machine records it (context.ts `withEntry`): each kind
+ * paired with its own detail, so the machine builds entries without parsing (no zod in the
+ * workflow sandbox) and a wrong detail does not compile.
+ */
+export type CaseEventPayload = { [K in CaseEventType]: { event: K; detail: CaseEventDetail<K> } }[CaseEventType];
+
 export const caseEventType = z.enum([
   'opened',
   'step_done',

@@ -4,36 +4,66 @@
  */
 export type IsoDate = string;
 
-const DAY_MS = 86_400_000;
+/*
+ * Day arithmetic on plain integers (days since 1970-01-01 in the proleptic Gregorian calendar),
+ * not through Date: the case machine walks school days one by one for every deadline it checks,
+ * and parsing and formatting a Date per step was the largest cost of an action in the workflow
+ * (issue 12). The conversions are the standard era-based civil-calendar formulas.
+ */
 
-function toUtcMs(date: IsoDate): number {
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  if (Number.isNaN(ms)) throw new RangeError(`not a date: ${date}`);
-  return ms;
+/** Days since 1970-01-01 of a date written YYYY-MM-DD; throws for anything else. */
+function toEpochDay(date: IsoDate): number {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  if (date.length !== 10 || date[4] !== '-' || date[7] !== '-' || !Number.isInteger(year) || !(month >= 1 && month <= 12) || !(day >= 1 && day <= 31)) {
+    throw new RangeError(`not a date: ${date}`);
+  }
+  // Counted from March, so the leap day is the last day of the counted year.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
-function fromUtcMs(ms: number): IsoDate {
-  return new Date(ms).toISOString().slice(0, 10);
+const twoDigits = (value: number): string => (value < 10 ? `0${value}` : String(value));
+
+function fromEpochDay(epochDay: number): IsoDate {
+  const shifted = epochDay + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, '0')}-${twoDigits(month)}-${twoDigits(day)}`;
 }
 
 export function isIsoDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(ms) && fromUtcMs(ms) === value;
+  try {
+    return fromEpochDay(toEpochDay(value)) === value;
+  } catch {
+    return false;
+  }
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
-  return fromUtcMs(toUtcMs(date) + days * DAY_MS);
+  return fromEpochDay(toEpochDay(date) + days);
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round((toUtcMs(to) - toUtcMs(from)) / DAY_MS);
+  return toEpochDay(to) - toEpochDay(from);
 }
 
-/** 0 = Sunday … 6 = Saturday. */
+/** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
 export function dayOfWeek(date: IsoDate): number {
-  return new Date(toUtcMs(date)).getUTCDay();
+  return (((toEpochDay(date) + 4) % 7) + 7) % 7;
 }
 
 export function maxDate(a: IsoDate, b: IsoDate): IsoDate {

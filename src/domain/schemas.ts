@@ -14,10 +14,13 @@ import {
   historyEntry,
 } from './caseEvents';
 import { daysBetween } from './dates';
+import { MEASURE_TRACKS, type MeasureTrack } from './measureTracks';
+import { OFFERED_ACTION_NAMES } from '../machines/case/actions';
 import { instant, isAcceptedDate, isoDate, phase } from './fields';
 
 const bothDates = (range: { from: string; to: string }) => isAcceptedDate(range.from) && isAcceptedDate(range.to);
 
+export { MEASURE_TRACKS } from './measureTracks';
 export { EARLIEST_DATE, LATEST_DATE, instant, isoDate, phase, type Phase } from './fields';
 export {
   assessmentDecision,
@@ -131,9 +134,8 @@ export const assessmentInput = z
   .meta({ id: 'Assessment' });
 export type AssessmentInput = z.infer<typeof assessmentInput>;
 
-export const measureTrack = z.enum(['pupil_parents', 'community', 'teaching']);
-export type MeasureTrack = z.infer<typeof measureTrack>;
-export const MEASURE_TRACKS = measureTrack.options;
+export const measureTrack = z.enum(MEASURE_TRACKS);
+export type { MeasureTrack };
 
 export const measureInput = z
   .object({
@@ -286,6 +288,10 @@ export const schoolCalendar = z
   .strict()
   .meta({ id: 'SchoolCalendar' });
 
+/** Recomputing takes no body: the calendar comes from the school's settings. */
+export const recomputeDeadlinesRequest = z.object({}).strict().meta({ id: 'RecomputeDeadlinesRequest' });
+export const recomputeDeadlinesInput = z.object({ calendar: schoolCalendar }).strict();
+
 // ---- The views the API answers with -------------------------------------------------------
 
 export const step = z
@@ -380,21 +386,8 @@ export const section49a = z
 export type Section49a = z.infer<typeof section49a>;
 
 
-/** The actions the web UI offers the tovholder, by the machine's own event names (a subset of the declared ones). */
-export const caseAction = z.enum([
-  'step.complete',
-  'assessment.decide',
-  'plan.submit',
-  'followUp.record',
-  'escalate',
-  'close',
-  'consent.record',
-  'consent.withdraw',
-  'section49a.record',
-  'case.correct',
-  'tovholder.reassign',
-  'case.withdraw',
-]);
+/** The actions a case offers, by the machine's own event names: the declared ones screens offer, in their order. */
+export const caseAction = z.enum(OFFERED_ACTION_NAMES);
 export type CaseAction = z.infer<typeof caseAction>;
 
 export const availableActionsView = z
@@ -474,3 +467,40 @@ export const mappingNotes = z
   .object({ class_community: z.string().optional(), pupil_conversation: z.string().optional(), parent_conversation: z.string().optional() })
   .meta({ id: 'MappingNotes' });
 export type MappingNotes = z.infer<typeof mappingNotes>;
+
+/*
+ * The update inputs of the declared case actions whose input differs from their body, and the
+ * bodies declared nowhere else. Declarations name them through the schema kit (schemaKit.ts).
+ */
+
+/** Who sent an action that records it: filled in from the caller's token, never from the body. */
+export const recordedBy = z.string().min(1).max(120);
+
+export const completeStepUpdateInput = completeStepInput.extend({ stepId: z.string().min(1).max(64) });
+export type CompleteStepUpdateInput = z.infer<typeof completeStepUpdateInput>;
+
+export const consentUpdateInput = consentInput.extend({ recordedBy }).meta({ id: 'ConsentUpdate' });
+export const section49aUpdateInput = section49aInput.extend({ recordedBy }).meta({ id: 'Section49aUpdate' });
+export const consentWithdrawalUpdateInput = consentWithdrawalInput
+  .extend({ consentId: z.string().regex(/^C\d{1,4}$/), recordedBy })
+  .meta({ id: 'ConsentWithdrawalUpdate' });
+
+export const tovholderReassignment = z
+  .object({ tovholder, reason: freeText().trim().min(1).max(2000) })
+  .strict()
+  .meta({ id: 'TovholderReassignment' });
+
+export const caseWithdrawalInput = z
+  .object({ reason: freeText().trim().min(1).max(2000) })
+  .strict()
+  .meta({ id: 'CaseWithdrawal' });
+
+export const caseCorrectionInput = z
+  .object({
+    openedOn: isoDate.optional().meta({ description: 'The right opening date (not in the future, not after the first recorded action)' }),
+    grade: z.number().int().min(0).max(10).optional(),
+    pupilRef: pupilRef.optional(),
+    reason: freeText().trim().min(1).max(2000),
+  })
+  .strict()
+  .meta({ id: 'CaseCorrection' });

@@ -18,8 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import { createActor } from 'xstate';
-import type { z } from 'zod';
+import { createActor, transition } from 'xstate';
 import type { Activities } from '../activities';
 import type { SchoolCalendar } from '../domain/calendar';
 import { caseRowOf, viewChangesSince, type RecordedParts } from '../domain/caseRow';
@@ -29,9 +28,9 @@ import {
   EFFECTS_RETRY_AFTER_SECONDS,
   PERMANENT_EFFECT_FAILURES,
 } from '../domain/effectPolicy';
-import type { DomainError } from '../domain/errors';
+import type { DomainError, FieldProblem } from '../domain/errors';
+import { inputShapeProblems } from '../domain/inputShape';
 import type { CaseView, HistoryEntry, OpenCaseInput } from '../domain/schemas';
-import { parseWith } from '../domain/validation';
 import {
   caseMachine,
   checkCommand,
@@ -44,7 +43,7 @@ import {
   type CaseCommand,
   type DeadlineThresholds,
 } from '../machines';
-import { caseViewQuery, effectsQuery, mappingNotesQuery, recomputeDeadlinesInput, recomputeDeadlinesUpdate, recordedViewUpdate, updateOf } from './definitions';
+import { caseViewQuery, effectsQuery, mappingNotesQuery, recordedViewUpdate, updateOf, type CaseAck } from './definitions';
 
 export interface CaseWorkflowOptions {
   /** Continue-as-new once a run's history has this many events (Temporal also suggests it). */
@@ -143,6 +142,10 @@ function wakeInstantMs(date: string): number {
   return Date.parse(`${date}T00:00:00Z`);
 }
 
+function invalidInput(errors: FieldProblem[]): DomainError {
+  return { code: 'invalid_input', detail: errors.map((problem) => `${problem.path || '(input)'}: ${problem.message}`).join('; '), errors };
+}
+
 function toFailure(error: DomainError): ApplicationFailure {
   // The message is stored in plain text by Temporal: it names rules, never what a user typed.
   return ApplicationFailure.create({ type: error.code, message: error.detail, nonRetryable: true, details: [error] });
@@ -184,6 +187,11 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
   const view = () => {
     const snapshot = actor.getSnapshot();
     return toCaseView(snapshot.context, availableActions(snapshot));
+  };
+  /** What an update answers (definitions.ts): the API reads the view the effect step recorded. */
+  const ack = (): CaseAck => {
+    const context = actor.getSnapshot().context;
+    return { caseId: context.caseId, version: context.seq };
   };
 
   // What the read model holds of the view, as the last recorded step left it; empty after
@@ -291,12 +299,13 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
     return id !== undefined && appliedUpdateIds.includes(id);
   };
 
-  /** Registers one tovholder action: zod for shape, the machine for permission, then apply. */
-  function handleCommand<I>(
-    update: UpdateDefinition<CaseView, [I], string>,
-    schema: z.ZodType<I>,
-    toCommand: (input: I, at: string) => CaseCommand,
-  ) {
+  /**
+   * Registers one tovholder action. The validator refuses before anything is recorded: a light
+   * shape check (the API parsed the input with the action's schema; no zod in the sandbox), the
+   * machine's rules, and a dry run of the transition, so an input the rules cannot read is
+   * refused here rather than failing inside the case.
+   */
+  function handleCommand<I>(update: UpdateDefinition<CaseAck, [I], string>, toCommand: (input: I, at: string) => CaseCommand) {
     setHandler(
       update,
       async (input: I) => {
@@ -307,15 +316,24 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
           changes += 1;
         }
         if (!(await flush())) throw effectsDelayed();
-        return view();
+        return ack();
       },
       {
         validator: (input: I) => {
           if (alreadyApplied()) return;
-          const parsed = parseWith(schema, input);
-          if (!parsed.ok) throw toFailure(parsed.error);
-          const check = checkCommand(actor.getSnapshot(), toCommand(input, new Date().toISOString()));
-          if (!check.ok) throw toFailure(check.error);
+          const shape = inputShapeProblems(input);
+          if (shape.length > 0) throw toFailure(invalidInput(shape));
+          const snapshot = actor.getSnapshot();
+          const command = toCommand(input, new Date().toISOString());
+          let refusal: DomainError | undefined;
+          try {
+            const check = checkCommand(snapshot, command);
+            if (check.ok) transition(caseMachine, snapshot, command);
+            else refusal = check.error;
+          } catch {
+            refusal = invalidInput([{ path: '', message: 'does not have the shape this action takes' }]);
+          }
+          if (refusal !== undefined) throw toFailure(refusal);
         },
       },
     );
@@ -324,16 +342,11 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
   // Every declared action is an update; registering sends no command to Temporal, so adding one
   // leaves the histories of running cases as they were.
   for (const declared of CASE_ACTIONS) {
-    declared.use((action) => handleCommand(updateOf(action), action.input, (input, at) => action.command(input, at)));
+    declared.use((action) => handleCommand(updateOf(action), (input, at) => action.command(input, at)));
   }
-  handleCommand(recomputeDeadlinesUpdate, recomputeDeadlinesInput, (input, at) => ({
-    type: 'deadlines.recompute',
-    calendar: input.calendar,
-    at,
-  }));
   setHandler(recordedViewUpdate, async () => {
     if (!(await flush())) throw effectsDelayed();
-    return view();
+    return ack();
   });
   setHandler(caseViewQuery, view);
   setHandler(mappingNotesQuery, () => mappingNotesOf(actor.getSnapshot().context));

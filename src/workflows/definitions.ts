@@ -4,23 +4,33 @@
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { z } from 'zod';
-import { schoolCalendar, type CaseView, type MappingNotes } from '../domain/schemas';
+import type { CaseView, MappingNotes } from '../domain/schemas';
 import {
   close,
   completeStep,
   decideAssessment,
   escalate,
+  recomputeDeadlines,
   recordFollowUp,
   submitPlan,
   type CaseActionDeclaration,
 } from '../machines';
 
-export { completeStepUpdateInput, type CompleteStepUpdateInput } from '../machines';
+export type { CompleteStepUpdateInput } from '../machines';
+
+/**
+ * What an update answers: the case and the version (newest history entry) it has reached. The
+ * read model holds that version before the update answers, so the API reads the view from there;
+ * a history thus keeps a few bytes per action, not a copy of the whole view each time (issue 12).
+ */
+export interface CaseAck {
+  caseId: string;
+  version: number;
+}
 
 /** The update a declared action is sent as; its name comes from the declaration. */
-export function updateOf<I>(action: Pick<CaseActionDeclaration<string, I, unknown>, 'update' | 'input'>): UpdateDefinition<CaseView, [I], string> {
-  return defineUpdate<CaseView, [I]>(action.update);
+export function updateOf<I>(action: Pick<CaseActionDeclaration<string, I, unknown>, 'update' | 'command'>): UpdateDefinition<CaseAck, [I], string> {
+  return defineUpdate<CaseAck, [I]>(action.update);
 }
 
 export const caseViewQuery = defineQuery<CaseView>('caseView');
@@ -43,10 +53,8 @@ export const submitPlanUpdate = updateOf(submitPlan);
 export const recordFollowUpUpdate = updateOf(recordFollowUp);
 export const escalateUpdate = updateOf(escalate);
 export const closeCaseUpdate = updateOf(close);
-export const recomputeDeadlinesInput = z.object({ calendar: schoolCalendar }).strict();
-export type RecomputeDeadlinesInput = z.infer<typeof recomputeDeadlinesInput>;
 /** Moves the open steps' deadlines onto the school's current calendar (the tovholder asks). */
-export const recomputeDeadlinesUpdate = defineUpdate<CaseView, [RecomputeDeadlinesInput]>('recomputeDeadlines');
+export const recomputeDeadlinesUpdate = updateOf(recomputeDeadlines);
 
-/** Returns the view once everything the case has announced is in the read model. */
-export const recordedViewUpdate = defineUpdate<CaseView, []>('recordedView');
+/** Answers once everything the case has announced is in the read model. */
+export const recordedViewUpdate = defineUpdate<CaseAck, []>('recordedView');

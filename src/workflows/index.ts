@@ -1,4 +1,3 @@
-import './sandboxZod';
 export { caseWorkflow } from './caseWorkflow';
 export type { CaseWorkflowArgs, CaseWorkflowOptions } from './caseWorkflow';
 export { noticeDispatcherWorkflow, wakeNoticeDispatcherSignal } from './noticeDispatcherWorkflow';

@@ -8,6 +8,7 @@ import { PROTECTED_ROUTES } from '../../src/access/routes';
 import type { CaseService } from '../../src/api/caseService';
 import { casesRouter } from '../../src/api/casesRoutes';
 import { buildOpenApiDocument } from '../../src/api/openapi';
+import * as schemaKit from '../../src/domain/schemaKit';
 import { caseEventType, caseAction } from '../../src/domain/schemas';
 import { CASE_ACTIONS } from '../../src/machines';
 import { updateOf } from '../../src/workflows/definitions';
@@ -46,7 +47,7 @@ describe('the declared case actions', () => {
     for (const action of CASE_ACTIONS) {
       if (action.effectiveDate !== undefined) {
         // Every input is a zod object; its shape names its fields.
-        const shape: unknown = Reflect.get(action.input, 'shape');
+        const shape: unknown = Reflect.get(action.schemasOf(schemaKit).input, 'shape');
         expect(Object.keys(shape ?? {}), action.name).toContain(action.effectiveDate);
       }
       expect(action.records.length, action.name).toBeGreaterThan(0);

@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import type { DomainError } from '../../src/domain/errors';
-import type { ClosureInput, HistoryEntry, MeasureInput, ReviewInput } from '../../src/domain/schemas';
+import { historyEntry, type ClosureInput, type HistoryEntry, type MeasureInput, type ReviewInput } from '../../src/domain/schemas';
 import {
   caseMachine,
   checkCommand,
@@ -45,12 +45,17 @@ export interface Stepped {
   emitted: HistoryEntry[];
 }
 
-/** The announced entries; fails the test if any action is something other than an emit. */
+/**
+ * The announced entries; fails the test if any action is something other than an emit, or if an
+ * entry is not exactly what the published schema describes (the machine records without parsing:
+ * no zod in the workflow sandbox, so every machine test checks its entries here).
+ */
 export function emittedEntries(actions: Actions): HistoryEntry[] {
   return actions.map((action) => {
     expect(action.type).toBe('xstate.emit');
     const emittedEvent = (action.params as { event: CaseEmitted }).event;
     expect(emittedEvent.type).toBe('case.recorded');
+    expect(historyEntry.parse(emittedEvent.entry)).toEqual(emittedEvent.entry);
     return emittedEvent.entry;
   });
 }

@@ -37,7 +37,8 @@ import {
   type SeedMeasure,
 } from '../../src/seed/plan';
 import { Random } from '../../src/seed/random';
-import { completeStepUpdateInput } from '../../src/workflows/definitions';
+import { completeStepUpdateInput } from '../../src/domain/schemas';
+import type { CaseAck } from '../../src/workflows/definitions';
 
 const TODAY = '2026-11-20';
 
@@ -251,7 +252,7 @@ function machineBackedService(today: string): SeedService & { cases: Map<string,
       cases.set(caseId, actor);
       return Promise.resolve(toCaseView(actor.getSnapshot().context));
     },
-    act<I>(caseId: string, update: UpdateDefinition<CaseView, [I], string>, input: I): Promise<CaseView> {
+    act<I>(caseId: string, update: UpdateDefinition<CaseAck, [I], string>, input: I): Promise<CaseView> {
       const actor = cases.get(caseId);
       const known = commands[update.name];
       if (actor === undefined || known === undefined) throw new Error(`unknown case or update ${update.name}`);

@@ -84,7 +84,9 @@ describe('a case on the Temporal dev server', () => {
 
     await expect.poll(async () => (await handle.describe()).runId !== firstRunId, { timeout: 20_000 }).toBe(true);
     const latest = temporal.client.workflow.getHandle(workflowIdForCase(caseId));
-    const view = await latest.executeUpdate(recordedViewUpdate);
+    const recorded = await latest.executeUpdate(recordedViewUpdate);
+    const view = await latest.query(caseViewQuery);
+    expect(recorded).toEqual({ caseId, version: view.version });
     expect(view.escalationLevel).toBe(3);
     expect(view.steps.filter((step) => step.status === 'done').map((step) => step.stepId).sort()).toEqual([
       'parent_conversation',
@@ -93,7 +95,8 @@ describe('a case on the Temporal dev server', () => {
     expect(view.history.map((entry) => entry.seq)).toEqual(view.history.map((_, index) => index + 1));
 
     // The same update ID after continue-as-new is not applied a second time.
-    const again = await latest.executeUpdate(escalateUpdate, { args: [{ reason: 'Niveau 1' }], updateId: 'u-esc-1' });
+    await latest.executeUpdate(escalateUpdate, { args: [{ reason: 'Niveau 1' }], updateId: 'u-esc-1' });
+    const again = await latest.query(caseViewQuery);
     expect(again.escalations).toHaveLength(3);
     // And the read model saw each event once.
     const rows = await database.db.query<{ n: number }>(
@@ -115,12 +118,15 @@ describe('a case on the Temporal dev server', () => {
     const pending = handle.executeUpdate(completeStepUpdate, { args: [{ stepId: 'parent_conversation' }] });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await startWorker();
-    const afterMapping = await pending;
+    const acknowledged = await pending;
+    const afterMapping = await handle.query(caseViewQuery);
+    expect(acknowledged.version).toBe(afterMapping.version);
     expect(afterMapping.steps.filter((step) => step.track !== undefined).every((step) => step.status === 'done')).toBe(true);
 
-    const assessed = await handle.executeUpdate(decideAssessmentUpdate, {
+    await handle.executeUpdate(decideAssessmentUpdate, {
       args: [{ decision: 'action_plan', rationale: 'Kortlægningen viser behov for en plan' }],
     });
+    const assessed = await handle.query(caseViewQuery);
     expect(assessed.phase).toBe('action_plan');
     const stored = await store.getCase(caseId);
     expect(stored?.phase).toBe('action_plan');

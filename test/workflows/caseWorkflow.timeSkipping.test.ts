@@ -22,6 +22,7 @@ import {
   decideAssessmentUpdate,
   recordFollowUpUpdate,
   submitPlanUpdate,
+  type CaseAck,
 } from '../../src/workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { createTimeSkippingEnv, loadWorkflowBundle, TEST_DATA_CONVERTER, uniqueTaskQueue } from '../support/temporal';
@@ -84,8 +85,11 @@ describe('a case on the time-skipping test server', () => {
         },
       ],
     });
-    const update = <I>(def: UpdateDefinition<CaseView, [I], string>, input: I): Promise<CaseView> =>
-      handle.executeUpdate(def, { args: [input] });
+    // An update answers with an acknowledgement; the view is the workflow's own, asked right after.
+    const update = async <I>(def: UpdateDefinition<CaseAck, [I], string>, input: I): Promise<CaseView> => {
+      await handle.executeUpdate(def, { args: [input] });
+      return handle.query(caseViewQuery);
+    };
 
     // Track B and C done early; track A is left until after its deadline.
     await update(completeStepUpdate, { stepId: 'pupil_conversation' });

@@ -15,7 +15,7 @@ import { danishDateOf } from '../../src/domain/dates';
 import { createSmtpMailer } from '../../src/notices/mailer';
 import { workflowIdForCase } from '../../src/temporal/names';
 import { caseWorkflow, type CaseWorkflowOptions } from '../../src/workflows';
-import { completeStepUpdate, effectsQuery, recordedViewUpdate } from '../../src/workflows/definitions';
+import { caseViewQuery, completeStepUpdate, effectsQuery, recordedViewUpdate } from '../../src/workflows/definitions';
 import { startTestSmtpServer, type TestSmtpServer } from '../notices/smtp';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { connectTestTemporal, startTestWorker, uniqueTaskQueue, type TestTemporal, type TestWorker } from '../support/temporal';
@@ -95,10 +95,13 @@ describe('when a case action’s effects fail', () => {
     return { caseId, handle };
   }
 
-  const complete = (handle: Awaited<ReturnType<typeof openCase>>['handle'], stepId: string, updateId: string) =>
-    temporal.client.connection.withDeadline(Date.now() + REQUEST_BOUND_MS, () =>
+  /** Completes a step within the request bound; the case's view is then asked of the workflow (an update answers with an acknowledgement). */
+  const complete = async (handle: Awaited<ReturnType<typeof openCase>>['handle'], stepId: string, updateId: string) => {
+    await temporal.client.connection.withDeadline(Date.now() + REQUEST_BOUND_MS, () =>
       handle.executeUpdate(completeStepUpdate, { args: [{ stepId, completedOn: danishDateOf(Date.now()) }], updateId }),
     );
+    return handle.query(caseViewQuery);
+  };
 
   async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
     const error: unknown = await promise.then(

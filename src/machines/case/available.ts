@@ -5,17 +5,12 @@
  * with their reasons when the action is sent.
  */
 import { getNextTransitions } from 'xstate';
-import { caseAction, type CaseAction, type AvailableActions } from '../../domain/schemas';
-import type { CaseActionName } from './actions';
+import type { AvailableActions } from '../../domain/schemas';
+import { OFFERED_ACTION_NAMES } from './actions';
 import { DIRECTLY_COMPLETED_STEPS } from './caseMachine';
 import type { CaseSnapshot } from './commands';
 import { MAX_ESCALATION_LEVEL } from './rules';
 
-const ACTIONS_IN_ORDER: readonly CaseAction[] = caseAction.options;
-
-/** Every action the API's list offers (domain/schemas.ts) is a declared one (actions/). */
-type Within<A, B> = [A] extends [B] ? true : false;
-export const OFFERED_ACTIONS_DECLARED: Within<CaseAction, CaseActionName> = true;
 
 export function availableActions(snapshot: CaseSnapshot): AvailableActions {
   if (snapshot.status === 'done') return { actions: [], steps: [] };
@@ -26,7 +21,7 @@ export function availableActions(snapshot: CaseSnapshot): AvailableActions {
     const step = context.steps.find((candidate) => candidate.stepId === stepId);
     return handled.has('step.complete') && step !== undefined && step.status !== 'done' && step.status !== 'cancelled';
   });
-  const actions = ACTIONS_IN_ORDER.filter((action) => {
+  const actions = OFFERED_ACTION_NAMES.filter((action) => {
     if (!handled.has(action)) return false;
     if (action === 'step.complete') return steps.length > 0;
     // The ladder has a top: the machine refuses a fourth level whatever is typed.

@@ -17,7 +17,6 @@ import {
   instantOf,
   newStep,
   dueDateFor,
-  recomputeDeadlines,
   refreshStatuses,
   STEP_TITLES,
   DIRECTLY_COMPLETED_STEPS,
@@ -87,9 +86,6 @@ export const caseMachine = setup({
         steps: [...next.steps, newStep(followUpStepId(1), 'follow_up', 'Opfølgning 1', dueOn, adoptedOn)],
       };
     }),
-    recomputeDeadlines: assign(({ context, event }) =>
-      event.type === 'deadlines.recompute' ? recomputeDeadlines(context, event.calendar, event.at) : context,
-    ),
     enterClosed: assign(({ context, event }) =>
       enterPhase(context, 'closed', instantOf(context, event), context.closure?.closedOn ?? context.today),
     ),
@@ -100,7 +96,7 @@ export const caseMachine = setup({
   initial: 'mapping',
   on: {
     'clock.tick': { actions: ['tick', ...REFRESH_AND_ANNOUNCE] },
-    'deadlines.recompute': { actions: ['tick', 'recomputeDeadlines', ...REFRESH_AND_ANNOUNCE] },
+    'deadlines.recompute': { guard: 'acceptable', actions: ['tick', 'apply', ...REFRESH_AND_ANNOUNCE] },
   },
   states: {
     mapping: {

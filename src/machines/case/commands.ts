@@ -20,7 +20,6 @@ const PHASE_NAMES: Record<CaseContext['phase'], string> = {
 };
 
 function describe(command: CaseCommand): string {
-  if (command.type === 'deadlines.recompute') return 'recomputing the deadlines';
   return actionNamed(command.type)?.describedAs ?? command.type;
 }
 

@@ -4,9 +4,10 @@
  * them; apart from the machine so a declaration can use them without an import cycle.
  */
 import { schoolDaysBetween, WEEKDAYS_ONLY, type SchoolCalendar } from '../../domain/calendar';
-import { historyEntry, type CaseEventDetail, type CaseEventType } from '../../domain/caseEvents';
+import type { CaseEventDetail, CaseEventPayload } from '../../domain/caseEvents';
 import { danishDateOf, maxDate, type IsoDate } from '../../domain/dates';
 import type {
+  HistoryEntry,
   AssessmentInput,
   ClosureInput,
   CompleteStepInput,
@@ -67,18 +68,11 @@ export function instantOf(context: CaseContext, event: { type: string; at?: unkn
 
 /**
  * Appends a history entry: `at` is when it was recorded, `on` the school date it took effect,
- * and `detail` the shape its kind declares (src/domain/caseEvents.ts).
+ * and `payload` its kind with the detail that kind declares (src/domain/caseEvents.ts).
  */
-export function withEntry<E extends CaseEventType>(
-  context: CaseContext,
-  at: string,
-  on: IsoDate,
-  event: E,
-  detail: CaseEventDetail<E>,
-  stepId?: string,
-): CaseContext {
+export function withEntry(context: CaseContext, at: string, on: IsoDate, payload: CaseEventPayload, stepId?: string): CaseContext {
   const seq = context.seq + 1;
-  const entry = historyEntry.parse({ seq, at, on, event, phase: context.phase, ...(stepId !== undefined ? { stepId } : {}), detail });
+  const entry: HistoryEntry = { seq, at, on, phase: context.phase, ...(stepId !== undefined ? { stepId } : {}), ...payload };
   return { ...context, seq, history: [...context.history, entry] };
 }
 
@@ -88,11 +82,11 @@ export function updateStep(context: CaseContext, stepId: string, change: Partial
 
 export function completeStepIn(context: CaseContext, stepId: string, completedOn: IsoDate, at: string, note?: string) {
   const changed = updateStep(context, stepId, { status: 'done', completedOn, ...(note ? { note } : {}) });
-  return withEntry(changed, at, completedOn, 'step_done', { completedOn }, stepId);
+  return withEntry(changed, at, completedOn, { event: 'step_done', detail: { completedOn } }, stepId);
 }
 
 export function enterPhase(context: CaseContext, phase: CaseContext['phase'], at: string, on: IsoDate): CaseContext {
-  return withEntry({ ...context, phase }, at, on, 'phase_entered', { on });
+  return withEntry({ ...context, phase }, at, on, { event: 'phase_entered', detail: { on } });
 }
 
 export function advanceClock(context: CaseContext, at: string): CaseContext {
@@ -107,16 +101,15 @@ export function refreshStatuses(context: CaseContext, at: string): CaseContext {
     if (status !== step.status) {
       next = updateStep(next, step.stepId, { status });
       if (status === 'due_soon' || status === 'overdue') {
-        next = withEntry(next, at, context.today, status === 'due_soon' ? 'step_due_soon' : 'step_overdue',
-          { dueOn: step.dueOn },
+        next = withEntry(next, at, context.today, { event: status === 'due_soon' ? 'step_due_soon' : 'step_overdue', detail: { dueOn: step.dueOn } },
           step.stepId,
         );
       }
     }
     if (!step.leaderAlerted && needsLeader(step, context.today, context.calendar, context.thresholds)) {
       next = updateStep(next, step.stepId, { leaderAlerted: true });
-      next = withEntry(next, at, context.today, 'step_overdue_leader',
-        { dueOn: step.dueOn, schoolDaysLate: schoolDaysBetween(step.dueOn, context.today, context.calendar) },
+      next = withEntry(next, at, context.today, { event: 'step_overdue_leader', detail:
+        { dueOn: step.dueOn, schoolDaysLate: schoolDaysBetween(step.dueOn, context.today, context.calendar) } },
         step.stepId,
       );
     }
@@ -200,8 +193,8 @@ export function initialCaseContext(input: CaseInput): CaseContext {
     announcedSeq: 0,
     nextMeasureNumber: 1,
   };
-  context = withEntry(context, at, openedOn, 'opened', { openedOn, source: concern.source });
-  return withEntry(context, at, openedOn, 'phase_entered', { on: openedOn });
+  context = withEntry(context, at, openedOn, { event: 'opened', detail: { openedOn, source: concern.source } });
+  return withEntry(context, at, openedOn, { event: 'phase_entered', detail: { on: openedOn } });
 }
 
 export function adoptPlan(context: CaseContext, event: PlanInput & At): CaseContext {
@@ -216,7 +209,7 @@ export function adoptPlan(context: CaseContext, event: PlanInput & At): CaseCont
   const adoptedOn = event.adoptedOn ?? context.today;
   const plan: Plan = { revision, adoptedOn, measures };
   let next: CaseContext = { ...context, plans: [...context.plans, plan], nextMeasureNumber, planRevisionRequested: false };
-  next = withEntry(next, event.at, adoptedOn, 'plan_revision', { revision, measures: measures.length });
+  next = withEntry(next, event.at, adoptedOn, { event: 'plan_revision', detail: { revision, measures: measures.length } });
   const actionPlanStep = next.steps.find((step) => step.stepId === 'action_plan');
   if (actionPlanStep && !isSettled(actionPlanStep.status)) {
     next = completeStepIn(next, 'action_plan', adoptedOn, event.at);
@@ -252,7 +245,7 @@ export function escalate(
       },
     ],
   };
-  return withEntry(next, at, on, 'escalation', { level, via, reason, ...resources });
+  return withEntry(next, at, on, { event: 'escalation', detail: { level, via, reason, ...resources } });
 }
 
 export function recordFollowUp(context: CaseContext, event: FollowUpInput & At): CaseContext {
@@ -276,8 +269,8 @@ export function recordFollowUp(context: CaseContext, event: FollowUpInput & At):
       },
     ],
   };
-  next = withEntry(next, event.at, event.heldOn, 'follow_up',
-    { number, outcome: event.outcome, heldOn: event.heldOn, ...early },
+  next = withEntry(next, event.at, event.heldOn, { event: 'follow_up', detail:
+    { number, outcome: event.outcome, heldOn: event.heldOn, ...early } },
     followUpStepId(number),
   );
   next = completeStepIn(next, followUpStepId(number), event.heldOn, event.at);
@@ -313,7 +306,7 @@ export function recomputeDeadlines(context: CaseContext, calendar: SchoolCalenda
     steps,
     ...(openFollowUp ? { nextFollowUpDue: openFollowUp.dueOn } : {}),
   };
-  return withEntry(next, at, context.today, 'deadlines_recomputed', { changed });
+  return withEntry(next, at, context.today, { event: 'deadlines_recomputed', detail: { changed } });
 }
 
 export function close(context: CaseContext, event: ClosureInput & At): CaseContext {
@@ -327,7 +320,7 @@ export function close(context: CaseContext, event: ClosureInput & At): CaseConte
   const closureStep = next.steps.find((step) => step.stepId === 'closure');
   if (closureStep && !isSettled(closureStep.status)) next = completeStepIn(next, 'closure', closedOn, event.at);
   next = { ...next, steps: next.steps.map((step) => (isSettled(step.status) ? step : { ...step, status: 'cancelled' })) };
-  return withEntry(next, event.at, closedOn, 'closed', { bridging: bridging.decision });
+  return withEntry(next, event.at, closedOn, { event: 'closed', detail: { bridging: bridging.decision } });
 }
 
 /** A mapping track's step marked done, on the date given or today. */
@@ -342,7 +335,7 @@ export function recordAssessment(context: CaseContext, event: AssessmentInput & 
     ...context,
     assessment: { decision: event.decision, rationale: event.rationale, decidedOn },
   };
-  next = withEntry(next, event.at, decidedOn, 'assessment', { decision: event.decision });
+  next = withEntry(next, event.at, decidedOn, { event: 'assessment', detail: { decision: event.decision } });
   next = completeStepIn(next, 'assessment', decidedOn, event.at);
   if (event.decision === 'close') {
     const dueOn = dueDateFor('closure', context, context.calendar);
@@ -368,13 +361,13 @@ export function recordConsent(context: CaseContext, event: ConsentInput & At & {
     recordedBy: event.recordedBy,
     recordedOn: context.today,
   };
-  return withEntry({ ...context, consents: [...consents, consent] }, event.at, event.givenOn, 'consent_recorded', {
+  return withEntry({ ...context, consents: [...consents, consent] }, event.at, event.givenOn, { event: 'consent_recorded', detail: {
     consentId,
     party: event.party,
     scope: event.scope,
     givenOn: event.givenOn,
     recordedBy: event.recordedBy,
-  });
+  } });
 }
 
 export function withdrawConsent(
@@ -386,23 +379,23 @@ export function withdrawConsent(
     consent.consentId === event.consentId ? { ...consent, withdrawnOn, withdrawalRecordedBy: event.recordedBy } : consent,
   );
   const party = consents.find((consent) => consent.consentId === event.consentId)?.party ?? 'other';
-  return withEntry({ ...context, consents }, event.at, withdrawnOn, 'consent_withdrawn', {
+  return withEntry({ ...context, consents }, event.at, withdrawnOn, { event: 'consent_withdrawn', detail: {
     consentId: event.consentId,
     party,
     withdrawnOn,
     recordedBy: event.recordedBy,
-  });
+  } });
 }
 
 export function recordSection49a(context: CaseContext, event: Section49aInput & At & { recordedBy: string }): CaseContext {
   const decidedOn = event.decidedOn ?? context.today;
   const record = { parties: event.parties, scope: event.scope, justification: event.justification, decidedOn, recordedBy: event.recordedBy };
-  return withEntry({ ...context, section49a: record }, event.at, decidedOn, 'section49a_recorded', {
+  return withEntry({ ...context, section49a: record }, event.at, decidedOn, { event: 'section49a_recorded', detail: {
     parties: event.parties,
     scope: event.scope,
     decidedOn,
     recordedBy: event.recordedBy,
-  });
+  } });
 }
 
 /** A mistake put right: the fields change, and a new opening date moves the open steps' deadlines. */
@@ -431,7 +424,7 @@ export function correctCase(
     changes.push({ field: 'pupilRef', from: context.pupilRef, to: event.pupilRef });
     next = { ...next, pupilRef: event.pupilRef };
   }
-  return withEntry(next, event.at, context.today, 'corrected', { changes, reason: event.reason });
+  return withEntry(next, event.at, context.today, { event: 'corrected', detail: { changes, reason: event.reason } });
 }
 
 /** Withdrawn as opened in error: every open step is cancelled; the record is kept. */
@@ -441,5 +434,5 @@ export function withdrawCase(context: CaseContext, event: { reason: string } & A
     withdrawal: { on: context.today, reason: event.reason },
     steps: context.steps.map((step) => (isSettled(step.status) ? step : { ...step, status: 'cancelled' })),
   };
-  return withEntry(next, event.at, context.today, 'withdrawn', { reason: event.reason });
+  return withEntry(next, event.at, context.today, { event: 'withdrawn', detail: { reason: event.reason } });
 }

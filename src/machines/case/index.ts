@@ -25,13 +25,13 @@ export {
   actionNamed,
   close,
   completeStep,
-  completeStepUpdateInput,
   decideAssessment,
   escalate,
+  recomputeDeadlines,
   recordConsent,
   recordFollowUp,
   recordSection49a,
   submitPlan,
   withdrawConsent,
 } from './actions';
-export type { AnyCaseAction, Caller, CaseActionDeclaration, CaseActionName, CompleteStepUpdateInput, PathParams } from './actions';
+export type { ActionSchemas, AnyCaseAction, Caller, CaseActionDeclaration, CaseActionName, CompleteStepUpdateInput, PathParams, SchemaKit } from './actions';

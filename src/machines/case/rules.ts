@@ -5,21 +5,21 @@
 import { schoolDaysBetween, type SchoolCalendar } from '../../domain/calendar';
 import { addDays, daysBetween, type IsoDate } from '../../domain/dates';
 import type { FieldProblem } from '../../domain/errors';
-import {
-  MEASURE_TRACKS,
-  type AssessmentInput,
-  type ClosureInput,
-  type ClosureWarning,
-  type CompleteStepInput,
-  type ConsentInput,
-  type ConsentParty,
-  type ConsentWithdrawalInput,
-  type EscalationInput,
-  type FollowUpInput,
-  type Section49aInput,
-  type MeasureTrack,
-  type OpenCaseInput,
-  type PlanInput,
+import { MEASURE_TRACKS } from '../../domain/measureTracks';
+import type {
+  AssessmentInput,
+  ClosureInput,
+  ClosureWarning,
+  CompleteStepInput,
+  ConsentInput,
+  ConsentParty,
+  ConsentWithdrawalInput,
+  EscalationInput,
+  FollowUpInput,
+  Section49aInput,
+  MeasureTrack,
+  OpenCaseInput,
+  PlanInput,
 } from '../../domain/schemas';
 import { FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS } from './deadlines';
 import type { CaseContext } from './types';

@@ -91,9 +91,7 @@ type At = { at: string };
 /** The command each declared action sends (actions/), derived from its input schema. */
 type CommandOf<A> = A extends CaseActionDeclaration<infer N, infer I, infer _B> ? ActionCommand<N, I> : never;
 
-export type CaseCommand =
-  | CommandOf<DeclaredCaseAction>
-  | ({ type: 'deadlines.recompute'; calendar: SchoolCalendar } & At);
+export type CaseCommand = CommandOf<DeclaredCaseAction>;
 
 export type CaseEvent = CaseCommand | ({ type: 'clock.tick' } & At);
 

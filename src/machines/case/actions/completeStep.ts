@@ -1,14 +1,11 @@
 /** Marking a mapping track's step done (spor A, B or C). */
-import { z } from 'zod';
 import { DomainFailure } from '../../../domain/errors';
-import { completeStepInput } from '../../../domain/schemas';
 import { completeMappingStep, DIRECTLY_COMPLETED_STEPS } from '../context';
 import { completionProblems } from '../rules';
-import { defineCaseAction } from './define';
+import { defineCaseAction, type SchemaKit } from './define';
 
-const stepIdParam = z.string().min(1).max(64).regex(/^[a-z0-9_]+$/);
-export const completeStepUpdateInput = completeStepInput.extend({ stepId: z.string().min(1).max(64) });
-export type CompleteStepUpdateInput = z.infer<typeof completeStepUpdateInput>;
+/** A step id as the machine names steps; anything else is a step the case does not have. */
+const STEP_ID = /^[a-z0-9_]{1,64}$/;
 
 const notAllowed = (detail: string) => ({ code: 'not_allowed_now' as const, detail });
 
@@ -16,19 +13,18 @@ export const completeStep = defineCaseAction({
   name: 'step.complete',
   update: 'completeStep',
   capability: 'act_on_case',
+  schemas: (kit: SchemaKit) => ({ body: kit.completeStepInput, input: kit.completeStepUpdateInput }),
   http: {
     path: 'steps/:stepId/complete',
     summary: 'Mark a mapping step done',
-    body: completeStepInput,
     toInput: (body, params) => {
-      const stepId = stepIdParam.safeParse(params.stepId);
+      const stepId = params.stepId;
       // A malformed stepId is simply a step the case does not have.
-      if (!stepId.success) throw new DomainFailure({ code: 'step_not_found', detail: 'the case has no step with this stepId' });
-      return { ...body, stepId: stepId.data };
+      if (stepId === undefined || !STEP_ID.test(stepId)) throw new DomainFailure({ code: 'step_not_found', detail: 'the case has no step with this stepId' });
+      return { ...body, stepId };
     },
     idempotencyScope: (input) => `step:${input.stepId}`,
   },
-  input: completeStepUpdateInput,
   effectiveDate: 'completedOn',
   describedAs: 'completing this step',
   records: ['step_done'],

@@ -9,10 +9,24 @@
  */
 import type { z } from 'zod';
 import type { Capability } from '../../../access/policy';
+import type * as SchemaKitModule from '../../../domain/schemaKit';
+import type { SchoolCalendar } from '../../../domain/calendar';
 import type { CaseEventType } from '../../../domain/caseEvents';
 import { danishDateOf, type IsoDate } from '../../../domain/dates';
 import type { DomainError, FieldProblem } from '../../../domain/errors';
 import type { CaseCommand, CaseContext } from '../types';
+
+/**
+ * zod and the domain's schemas, handed to `schemas` at the API edge. A declaration imports no
+ * zod value: the workflow bundle imports declarations for their rules and must stay free of zod.
+ */
+export type SchemaKit = typeof SchemaKitModule;
+
+/** An action's request body (what the route parses) and update input (what the update carries). */
+export interface ActionSchemas<I, B> {
+  readonly body: z.ZodType<B>;
+  readonly input: z.ZodType<I>;
+}
 
 /** An action's machine event: its input, its name as `type`, and the instant it was sent. */
 export type ActionCommand<N extends string, I> = { type: N } & I & { at: string };
@@ -25,6 +39,12 @@ export interface Caller {
   readonly sub: string;
 }
 
+/** What the service knows that an action's input may need and the caller does not send. */
+export interface ServiceFacts {
+  /** The case's school calendar as the settings hold it now. */
+  schoolCalendar(): Promise<SchoolCalendar>;
+}
+
 export interface CaseActionSpec<N extends string, I, B> {
   /** The machine's event type, and the action's name in `available.actions`. */
   readonly name: N;
@@ -32,19 +52,23 @@ export interface CaseActionSpec<N extends string, I, B> {
   readonly update: string;
   /** Who may send it (src/access/policy.ts); the access row is derived from this. */
   readonly capability: Capability;
+  /**
+   * Its body and input schemas, built from the kit when the API first asks (`schemasOf`); the
+   * OpenAPI document names them. The workflow checks shapes lightly and never builds these.
+   */
+  readonly schemas: (kit: SchemaKit) => ActionSchemas<I, B>;
   readonly http: {
     /** Under `/api/cases/:caseId/`, in express syntax (e.g. `steps/:stepId/complete`). */
     readonly path: string;
     readonly summary: string;
-    /** The JSON body the route parses. */
-    readonly body: z.ZodType<B>;
-    /** The update's input from the parsed body and the path; may throw a DomainFailure (a bad `:stepId` is a 404). */
-    toInput(body: B, params: PathParams, caller: Caller): I;
+    /**
+     * The update's input from the parsed body, the path, the caller and, when the input needs
+     * them, the service's facts; may throw a DomainFailure (a bad `:stepId` is a 404).
+     */
+    toInput(body: B, params: PathParams, caller: Caller, facts: ServiceFacts): I | Promise<I>;
     /** Scopes the Idempotency-Key, so a key reused on another route cannot return that route's answer. */
     idempotencyScope(input: I): string;
   };
-  /** The update's input: the workflow's validator parses with it, the OpenAPI body documents it. */
-  readonly input: z.ZodType<I>;
   /** The field that dates the action when it took effect earlier than it is entered (today if absent). */
   readonly effectiveDate?: string;
   /** How the action is named in a 409 ("… is not possible while the case is in …"). */
@@ -60,6 +84,8 @@ export interface CaseActionSpec<N extends string, I, B> {
 }
 
 export interface CaseActionDeclaration<N extends string, I, B> extends CaseActionSpec<N, I, B> {
+  /** The schemas, built once from the kit (the API's edge passes the module). */
+  schemasOf(kit: SchemaKit): ActionSchemas<I, B>;
   /** The machine event for an input, as the workflow and the API send it. */
   command(input: I, at: string): CaseCommand;
   /** The guard: the command is this action's and breaks no rule. */
@@ -84,8 +110,10 @@ export type AnyCaseAction = CaseActionDeclaration<string, unknown, unknown>;
 export function defineCaseAction<const N extends string, I extends object, B>(spec: CaseActionSpec<N, I, B>): CaseActionDeclaration<N, I, B> {
   const owns = (event: { type: string; at?: unknown }): event is ActionCommand<N, I> & { type: string } => event.type === spec.name;
   const isCommand = (event: ActionCommand<N, I>): event is ActionCommand<N, I> & CaseCommand => event.type === spec.name;
+  let built: ActionSchemas<I, B> | undefined;
   const declaration: CaseActionDeclaration<N, I, B> = {
     ...spec,
+    schemasOf: (kit) => (built ??= spec.schemas(kit)),
     command(input, at) {
       const event: ActionCommand<N, I> = { ...input, type: spec.name, at };
       if (!isCommand(event)) throw new TypeError(`${spec.name}: not a case command`);
@@ -99,3 +127,4 @@ export function defineCaseAction<const N extends string, I extends object, B>(sp
   };
   return declaration;
 }
+

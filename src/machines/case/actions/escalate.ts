@@ -3,23 +3,21 @@
  * needs the parents' consent on file, the §49a record or a stated reason (rules.ts). Dated like
  * the other actions when it was decided earlier than it is entered.
  */
-import { escalationInput } from '../../../domain/schemas';
 import { escalate as escalateCase } from '../context';
 import { escalationDateProblems, escalationProblems, externalConsentProblems } from '../rules';
-import { defineCaseAction } from './define';
+import { defineCaseAction, type SchemaKit } from './define';
 
 export const escalate = defineCaseAction({
   name: 'escalate',
   update: 'escalate',
   capability: 'act_on_case',
+  schemas: (kit: SchemaKit) => ({ body: kit.escalationInput, input: kit.escalationInput }),
   http: {
     path: 'escalations',
     summary: 'Escalate the case one level on the ladder',
-    body: escalationInput,
     toInput: (body) => body,
     idempotencyScope: () => 'escalations',
   },
-  input: escalationInput,
   effectiveDate: 'escalatedOn',
   describedAs: 'an escalation',
   records: ['escalation'],

@@ -1,21 +1,19 @@
 /** A follow-up meeting on the plan; its outcome may escalate the case. */
-import { followUpInput } from '../../../domain/schemas';
 import { recordFollowUp as record } from '../context';
 import { followUpProblems } from '../rules';
-import { defineCaseAction } from './define';
+import { defineCaseAction, type SchemaKit } from './define';
 
 export const recordFollowUp = defineCaseAction({
   name: 'followUp.record',
   update: 'recordFollowUp',
   capability: 'act_on_case',
+  schemas: (kit: SchemaKit) => ({ body: kit.followUpInput, input: kit.followUpInput }),
   http: {
     path: 'follow-ups',
     summary: 'Record a follow-up on the plan',
-    body: followUpInput,
     toInput: (body) => body,
     idempotencyScope: () => 'follow-ups',
   },
-  input: followUpInput,
   effectiveDate: 'heldOn',
   describedAs: 'a follow-up',
   records: ['follow_up', 'step_done', 'escalation'],

@@ -1,16 +1,11 @@
 /** The parents withdraw a consent: it stays on the record, marked withdrawn, and no longer counts. */
-import { z } from 'zod';
 import { DomainFailure } from '../../../domain/errors';
-import { consentWithdrawalInput } from '../../../domain/schemas';
 import { withdrawConsent as withdraw } from '../context';
 import { withdrawalProblems } from '../rules';
-import { defineCaseAction } from './define';
-import { recordedBy } from './recorder';
+import { defineCaseAction, type SchemaKit } from './define';
 
-const consentIdParam = z.string().regex(/^C\d{1,4}$/);
-export const withdrawConsentUpdateInput = consentWithdrawalInput.extend({ consentId: consentIdParam, recordedBy }).meta({
-  id: 'ConsentWithdrawalUpdate',
-});
+/** A consent's id as the case numbers them (C1, C2, …): anything else is a consent it does not have. */
+const CONSENT_ID = /^C\d{1,4}$/;
 
 const notFound = { code: 'consent_not_found' as const, detail: 'the case has no consent with this consentId' };
 
@@ -18,18 +13,17 @@ export const withdrawConsent = defineCaseAction({
   name: 'consent.withdraw',
   update: 'withdrawConsent',
   capability: 'act_on_case',
+  schemas: (kit: SchemaKit) => ({ body: kit.consentWithdrawalInput, input: kit.consentWithdrawalUpdateInput }),
   http: {
     path: 'consents/:consentId/withdrawal',
     summary: 'Record that the parents withdrew a consent',
-    body: consentWithdrawalInput,
     toInput: (body, params, caller) => {
-      const consentId = consentIdParam.safeParse(params.consentId);
-      if (!consentId.success) throw new DomainFailure(notFound);
-      return { ...body, consentId: consentId.data, recordedBy: caller.sub };
+      const consentId = params.consentId;
+      if (consentId === undefined || !CONSENT_ID.test(consentId)) throw new DomainFailure(notFound);
+      return { ...body, consentId, recordedBy: caller.sub };
     },
     idempotencyScope: (input) => `consent-withdrawal:${input.consentId}`,
   },
-  input: withdrawConsentUpdateInput,
   effectiveDate: 'withdrawnOn',
   describedAs: 'withdrawing a consent',
   records: ['consent_withdrawn'],
