@@ -39,6 +39,7 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
   { method: 'GET', path: '/api/cases/:caseId', capability: 'read_case', scope: 'case', showsCases: true },
   { method: 'GET', path: '/api/cases/:caseId/timeline', capability: 'read_case', scope: 'case', showsCases: true },
   { method: 'GET', path: '/api/cases/:caseId/drafts', capability: 'read_case', scope: 'case', showsCases: true },
+  { method: 'GET', path: '/api/drafts/:draftId', capability: 'read_case', scope: 'draft', showsCases: true },
   { method: 'GET', path: '/api/cases/:caseId/handover', capability: 'read_case', scope: 'case', showsCases: true },
   { method: 'GET', path: '/api/cases/:caseId/handover/pdf', capability: 'read_case', scope: 'case', showsCases: true },
   // Each declared case action with the capability it declares.
@@ -51,6 +52,8 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
   })),
   { method: 'POST', path: '/api/cases/:caseId/deadlines/recompute', capability: 'act_on_case', scope: 'case', showsCases: true },
   { method: 'POST', path: '/api/drafts/:draftId/approve', capability: 'act_on_case', scope: 'draft', showsCases: true },
+  { method: 'POST', path: '/api/drafts/:draftId/revisions', capability: 'act_on_case', scope: 'draft', showsCases: true },
+  { method: 'POST', path: '/api/drafts/:draftId/redraft', capability: 'act_on_case', scope: 'draft', showsCases: true },
   { method: 'POST', path: '/api/drafts/:draftId/discard', capability: 'act_on_case', scope: 'draft', showsCases: true },
   { method: 'GET', path: '/api/overdue', capability: 'read_overdue_board', scope: 'query', showsCases: true },
   { method: 'GET', path: '/api/reviews/monthly', capability: 'read_monthly_review', scope: 'query', showsCases: true },
