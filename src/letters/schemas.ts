@@ -56,8 +56,8 @@ export const letterDraftList = z.object({ items: z.array(letterDraft) }).meta({ 
 /** An edit of a draft: the whole subject and text as they should read. */
 export const draftEditBody = z
   .object({
-    subject: freeText().trim().min(1, { message: 'is empty' }).max(500),
-    body: freeText().trim().min(1, { message: 'is empty' }).max(50_000),
+    subject: freeText().trim().min(1).max(500),
+    body: freeText().trim().min(1).max(50_000),
   })
   .strict()
   .meta({ id: 'LetterDraftEdit' });
