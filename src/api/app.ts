@@ -222,7 +222,20 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.thresholds !== undefined ? { thresholds: deps.thresholds } : {}),
     }),
   );
-  app.use('/api/cases', handoverRouter({ service, pdf, render: createRenderer(), today: () => danishDateOf(now()) }));
+  const directory = createPupilDirectory(db);
+  app.use(
+    '/api/cases',
+    handoverRouter({
+      service,
+      pdf,
+      render: createRenderer(),
+      today: () => danishDateOf(now()),
+      pupilNameOf: async (schoolId, pupilRef) => {
+        const pupil = await directory.get(schoolId, pupilRef);
+        return pupil === null ? null : `${pupil.givenName} ${pupil.familyName}`;
+      },
+    }),
+  );
   app.use('/api/cases', casesRouter(service));
   app.use('/api/calendar', calendarRouter({ settings: calendarSettings, now }));
   app.use('/api/resource-team', resourceTeamRouter({ team: createResourceTeam(db, (schoolId, on) => calendarSettings.calendarForCase(schoolId, on)), now }));
