@@ -12,7 +12,7 @@ import type { Database } from '../db/types';
 import { currentViewOf, writeCaseChanges, type CaseChanges } from '../db/caseStore';
 import type { CaseRowFacts, CaseViewPart, CaseViewParts } from '../domain/caseRow';
 import { PERMANENT_SQLSTATE_CLASSES, type PermanentEffectFailure } from '../domain/effectPolicy';
-import type { HistoryEntry } from '../domain/schemas';
+import type { CaseView, HistoryEntry } from '../domain/schemas';
 import { letterKindFor } from '../letters/kinds';
 import { LETTER_FACT_PARTS, type Redrafting } from '../letters/redraft';
 import type { Mailer } from '../notices/mailer';
@@ -124,16 +124,19 @@ export function createEffectActivities(deps: EffectActivityDeps) {
         result = await deps.db.transaction(async (tx) => {
           await writeCaseChanges(tx, changes);
           if (!needsFacts && !letterFactsMayChange) return { drafted: 0, queued: 0 };
-          const view = await currentViewOf(tx, caseId);
-          if (view === undefined) return { drafted: 0, queued: 0 };
+          // Read back at most once, and for the redraft check only when the case has open drafts.
+          let read: Promise<CaseView | undefined> | undefined;
+          const viewOf = () => (read ??= currentViewOf(tx, caseId));
           const within = inTransaction(deps.db, tx);
           let drafted = 0;
           let queued = 0;
           if (needsFacts) {
+            const view = await viewOf();
+            if (view === undefined) return { drafted: 0, queued: 0 };
             drafted += (await deps.drafting(within, { caseId, events, view })).drafted;
             queued += (await deps.queueing.queueIn(within, { caseId, events, view })).queued;
           }
-          if (letterFactsMayChange) drafted += (await deps.redrafting.checkCase(within, view)).redrafted;
+          if (letterFactsMayChange) drafted += (await deps.redrafting.checkCase(within, caseId, viewOf)).redrafted;
           return { drafted, queued };
         });
       } catch (error) {

@@ -44,8 +44,11 @@ export function changedFacts(draft: Pick<OpenDraft, 'kind' | 'facts'>, view: Cas
 export interface Redrafting {
   /** Supersedes the open draft with one from the case's current facts; the new draft's id, or null when it was no longer open. */
   redraft(db: Database, view: CaseView, draft: OpenDraft, by: string | null): Promise<string | null>;
-  /** Checks every open draft of the case against its current facts; counts the drafts made and those marked. */
-  checkCase(db: Database, view: CaseView): Promise<{ redrafted: number; marked: number }>;
+  /**
+   * Checks every open draft of the case against its current facts; counts the drafts made and
+   * those marked. The view is read only when the case has an open draft to compare.
+   */
+  checkCase(db: Database, caseId: string, viewOf: () => Promise<CaseView | undefined>): Promise<{ redrafted: number; marked: number }>;
 }
 
 export function createRedrafting(templates: LetterTemplates): Redrafting {
@@ -60,11 +63,15 @@ export function createRedrafting(templates: LetterTemplates): Redrafting {
   };
   return {
     redraft,
-    async checkCase(db, view) {
+    async checkCase(db, caseId, viewOf) {
       const store = createLetterDraftStore(db);
       let redrafted = 0;
       let marked = 0;
-      for (const draft of await store.openDrafts(view.caseId)) {
+      const open = (await store.openDrafts(caseId)).filter((draft) => draft.facts !== null);
+      if (open.length === 0) return { redrafted, marked };
+      const view = await viewOf();
+      if (view === undefined) return { redrafted, marked };
+      for (const draft of open) {
         if (changedFacts(draft, view).length === 0) continue;
         if (draft.revisions > 0) {
           if (draft.factsChangedAt === null) {

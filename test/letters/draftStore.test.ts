@@ -123,7 +123,7 @@ describe.each(DATABASE_KINDS)('letter drafts in the database, on %s', (kind) => 
     const [open] = await drafts.openDrafts(caseId);
     expect(changedFacts(open!, corrected).sort()).toEqual(['dueOn', 'openedOn']);
 
-    await expect(createRedrafting(templates).checkCase(t.db, corrected)).resolves.toEqual({ redrafted: 1, marked: 0 });
+    await expect(createRedrafting(templates).checkCase(t.db, caseId, () => Promise.resolve(corrected))).resolves.toEqual({ redrafted: 1, marked: 0 });
     const [old, renewed] = (await drafts.listForCase(caseId))!;
     expect(old).toMatchObject({ draftId, status: 'superseded', decidedBy: null, supersededBy: renewed!.draftId });
     expect(old!.body).toContain('senest den 13. november 2026');
@@ -132,7 +132,7 @@ describe.each(DATABASE_KINDS)('letter drafts in the database, on %s', (kind) => 
     expect(renewed!.body).toContain('den 26. oktober 2026 sat et forløb i gang');
 
     // Checked again with the same facts, nothing more happens.
-    await expect(createRedrafting(templates).checkCase(t.db, corrected)).resolves.toEqual({ redrafted: 0, marked: 0 });
+    await expect(createRedrafting(templates).checkCase(t.db, caseId, () => Promise.resolve(corrected))).resolves.toEqual({ redrafted: 0, marked: 0 });
   });
 
   it('when the facts behind an edited draft change, then the edits are kept and the draft is marked; a redraft on request supersedes it', async () => {
@@ -141,7 +141,7 @@ describe.each(DATABASE_KINDS)('letter drafts in the database, on %s', (kind) => 
     const corrected: CaseView = { ...view, grade: 7 };
     await cases.recordCaseEvents(caseId, [], corrected);
     const redrafting = createRedrafting(templates);
-    await expect(redrafting.checkCase(t.db, corrected)).resolves.toEqual({ redrafted: 0, marked: 1 });
+    await expect(redrafting.checkCase(t.db, caseId, () => Promise.resolve(corrected))).resolves.toEqual({ redrafted: 0, marked: 1 });
     const marked = (await drafts.get(draftId))!;
     expect(marked).toMatchObject({ status: 'draft', factsChanged: true, body: 'Vi mødes mandag kl. 10 – skrevet af tovholderen.\n' });
 
