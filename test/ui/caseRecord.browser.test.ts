@@ -110,6 +110,51 @@ describe('the case record’s pages in a browser', () => {
     await context.close();
   });
 
+  it('when the grade is corrected after the letter was edited, then the letter page says the facts changed, and a new draft written on request replaces it and links back to it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInAsLeader(page);
+    await page.goto(`${app.baseUrl}/forloeb/nyt`);
+    await page.getByLabel('Elevreference').fill('P-BREV-2');
+    await page.getByLabel('Klassetrin').selectOption('5');
+    await page.getByLabel('Tovholder').fill('tovholder-kim');
+    await page.getByLabel('Dato for beslutningen').fill('2026-11-23');
+    await page.getByLabel('Forældrene').check();
+    await page.getByRole('button', { name: 'Opret forløb' }).click();
+    await page.waitForURL(/\/forloeb\/[0-9a-f-]{36}\?udfoert=oprettet$/);
+    const caseUrl = page.url().replace(/\?.*$/, '');
+
+    await page.getByRole('link', { name: /^Læs og ret brevet/ }).click();
+    const letterUrl = page.url();
+    await page.getByLabel('Brevets tekst').fill('Kære forældre\n\nVi mødes fredag kl. 10.');
+    await page.getByRole('button', { name: 'Gem rettelsen' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Rettelsen er gemt');
+    expect(await page.locator('main').textContent()).not.toContain('Forløbets oplysninger er ændret');
+
+    await page.goto(caseUrl);
+    await page.getByRole('link', { name: 'Ret oplysninger' }).click();
+    await page.getByLabel('Rigtigt klassetrin').fill('6');
+    await page.getByLabel('Begrundelse for rettelsen').fill('Forkert klassetrin ved oprettelsen');
+    await page.getByRole('button', { name: 'Gem rettelsen' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Rettelsen er gemt');
+    expect(await page.locator('.letter-item').first().textContent()).toContain('Forløbets oplysninger er ændret');
+
+    await page.goto(letterUrl);
+    await expect.poll(() => page.locator('main').textContent()).toContain('Forløbets oplysninger er ændret');
+    // The edit is kept as it was written.
+    expect(await page.locator('article.letter').textContent()).toContain('Vi mødes fredag kl. 10.');
+    await expectNoSeriousAxeViolations(page, 'letter whose facts changed');
+    await page.getByRole('button', { name: 'Skriv et nyt udkast' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Et nyt udkast er skrevet');
+    expect(await page.locator('article.letter').textContent()).toContain('i 6. klasse');
+    await page.getByRole('link', { name: 'Læs det tidligere udkast' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('Erstattet af et nyt udkast');
+    expect(await page.locator('article.letter').textContent()).toContain('Vi mødes fredag kl. 10.');
+    expect(await page.getByLabel('Brevets tekst').count()).toBe(0);
+    await expectNoSeriousAxeViolations(page, 'superseded letter');
+    await context.close();
+  });
+
   it('when a leader changes the resource team’s meeting rhythm from the agenda, then a bad interval is explained next to the field and a good one is kept', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
