@@ -52,6 +52,9 @@ export function letterDraftPaths() {
             links: {
               ApproveFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}~1approve/post', parameters: { draftId: '$response.body#/items/0/draftId' } },
               DiscardFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}~1discard/post', parameters: { draftId: '$response.body#/items/0/draftId' } },
+              ReadFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}/get', parameters: { draftId: '$response.body#/items/0/draftId' } },
+              EditFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}~1revisions/post', parameters: { draftId: '$response.body#/items/0/draftId' } },
+              RedraftFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}~1redraft/post', parameters: { draftId: '$response.body#/items/0/draftId' } },
             },
           },
           404: problem('No such case'),
