@@ -12,8 +12,9 @@ import type { Database } from '../db/types';
 import { currentViewOf, writeCaseChanges, type CaseChanges } from '../db/caseStore';
 import type { CaseRowFacts, CaseViewPart, CaseViewParts } from '../domain/caseRow';
 import { PERMANENT_SQLSTATE_CLASSES, type PermanentEffectFailure } from '../domain/effectPolicy';
-import type { HistoryEntry } from '../domain/schemas';
+import type { CaseView, HistoryEntry } from '../domain/schemas';
 import { letterKindFor } from '../letters/kinds';
+import { LETTER_FACT_PARTS, type Redrafting } from '../letters/redraft';
 import type { Mailer } from '../notices/mailer';
 import { noticesFor } from '../notices/kinds';
 import type { createLetterDrafting } from './letterActivities';
@@ -49,6 +50,8 @@ export interface EffectsAlertInput {
 export interface EffectActivityDeps {
   db: Database;
   drafting: ReturnType<typeof createLetterDrafting>;
+  /** Redrafts open letters whose facts this step changed. */
+  redrafting: Redrafting;
   queueing: ReturnType<typeof createNoticeQueueing>;
   /** The administrator told when a case's effects keep failing; unset: the error log only. */
   alertTo?: string;
@@ -112,18 +115,28 @@ export function createEffectActivities(deps: EffectActivityDeps) {
       // A mismatch is a programming error; writing it would file one case's events under another.
       if (input.row.caseId !== caseId) throw ApplicationFailure.create({ type: 'effects_broken', message: 'the row belongs to a different case', nonRetryable: true });
       const changes: CaseChanges = { row: input.row, changed: input.changed, removed: input.removed, events };
-      // Only entries that call for a letter or a notice need the case's facts read back.
+      // Only entries that call for a letter or a notice need the case's facts read back, and
+      // open drafts need checking only when a part their facts come from changed.
       const needsFacts = events.some((entry) => letterKindFor(entry) !== undefined) || noticesFor(events, placeholderFacts(input)).length > 0;
+      const letterFactsMayChange = LETTER_FACT_PARTS.some((part) => Object.hasOwn(input.changed, part));
       let result: CaseEffectsResult;
       try {
         result = await deps.db.transaction(async (tx) => {
           await writeCaseChanges(tx, changes);
-          if (!needsFacts) return { drafted: 0, queued: 0 };
-          const view = await currentViewOf(tx, caseId);
-          if (view === undefined) return { drafted: 0, queued: 0 };
+          if (!needsFacts && !letterFactsMayChange) return { drafted: 0, queued: 0 };
+          // Read back at most once, and for the redraft check only when the case has open drafts.
+          let read: Promise<CaseView | undefined> | undefined;
+          const viewOf = () => (read ??= currentViewOf(tx, caseId));
           const within = inTransaction(deps.db, tx);
-          const { drafted } = await deps.drafting(within, { caseId, events, view });
-          const { queued } = await deps.queueing.queueIn(within, { caseId, events, view });
+          let drafted = 0;
+          let queued = 0;
+          if (needsFacts) {
+            const view = await viewOf();
+            if (view === undefined) return { drafted: 0, queued: 0 };
+            drafted += (await deps.drafting(within, { caseId, events, view })).drafted;
+            queued += (await deps.queueing.queueIn(within, { caseId, events, view })).queued;
+          }
+          if (letterFactsMayChange) drafted += (await deps.redrafting.checkCase(within, caseId, viewOf)).redrafted;
           return { drafted, queued };
         });
       } catch (error) {

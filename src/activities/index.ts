@@ -1,5 +1,6 @@
 import type { Database } from '../db/types';
 import { loadLetterTemplates, type LetterTemplates } from '../letters/loadTemplates';
+import { createRedrafting } from '../letters/redraft';
 import { createCaseActivities, type CaseActivityDeps } from './caseActivities';
 import { createEffectActivities, type EffectActivityDeps } from './effectActivities';
 import { createLetterActivities, createLetterDrafting } from './letterActivities';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
   const effects = createEffectActivities({
     db: deps.db,
     drafting: createLetterDrafting({ templates }),
+    redrafting: createRedrafting(templates),
     queueing: createNoticeQueueing(deps.notices ?? {}),
     ...deps.effects,
     ...(deps.notices?.mailer !== undefined ? { mailer: deps.notices.mailer } : {}),

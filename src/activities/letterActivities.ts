@@ -1,7 +1,8 @@
 /**
  * Drafting letters. The workflow hands over every entry it has just recorded; this activity
  * picks those that call for a letter, fills the municipality's template with the case's facts
- * and stores the draft for a person to approve or discard. Nothing is sent.
+ * and stores the draft for a person to edit, approve or discard. Nothing is sent, and no name:
+ * the people's fields stay placeholders until the letter is shown (src/letters/store.ts).
  *
  * Idempotent, as Temporal runs activities at least once: a draft is keyed by case, kind and the
  * entry's seq, so a retried call drafts nothing new.
@@ -9,11 +10,10 @@
 import { log } from '@temporalio/activity';
 import type { Database } from '../db/types';
 import type { CaseView, HistoryEntry } from '../domain/schemas';
-import { LetterDataError, type LetterContext } from '../letters/fields';
-import { createPupilDirectory } from '../school/directory';
+import { LetterDataError } from '../letters/fields';
 import { letterKindFor, type LetterKind } from '../letters/kinds';
 import type { LetterTemplates } from '../letters/loadTemplates';
-import { renderLetter } from '../letters/render';
+import { draftLetter } from '../letters/render';
 import { createLetterDraftStore, type NewLetterDraft } from '../letters/store';
 import { createLetterTemplateStore, type TemplateInForce } from '../letters/templateStore';
 
@@ -56,15 +56,7 @@ export function createLetterDrafting({ templates, warn = warnThroughTemporal }: 
   return async (db: Database, { caseId, events, view }: DraftLettersInput): Promise<DraftLettersResult> => {
     const store = createLetterDraftStore(db);
     const templatesInForce = createLetterTemplateStore(db, templates);
-    const directory = createPupilDirectory(db);
     const drafts: NewLetterDraft[] = [];
-    // The names, from the directory, only when a letter is drafted: they go into the stored draft, never into Temporal.
-    let pupil: LetterContext['pupil'] | null | undefined;
-    const pupilFor = async (): Promise<LetterContext['pupil'] | null> => {
-      const found = await directory.get(view.schoolId, view.pupilRef);
-      if (found === null) return null;
-      return { name: `${found.givenName} ${found.familyName}`, guardians: found.guardians.map((guardian) => guardian.name) };
-    };
     // Read once per call: the template in force when these letters are drafted.
     const inForce = new Map<LetterKind, TemplateInForce>();
     for (const entry of events) {
@@ -83,16 +75,9 @@ export function createLetterDrafting({ templates, warn = warnThroughTemporal }: 
           });
         }
       }
-      const template = current.template;
       try {
-        const schoolName = templates.schoolNames.get(view.schoolId);
-        pupil ??= await pupilFor();
-        const letter = renderLetter(template, {
-          view,
-          entry,
-          ...(schoolName !== undefined ? { schoolName } : {}),
-          ...(pupil !== null ? { pupil } : {}),
-        });
+        // The case's facts go into the stored draft; the names are filled in when it is shown.
+        const letter = draftLetter(current.template, { view, entry });
         drafts.push({ caseId, schoolId: view.schoolId, kind, sourceSeq: entry.seq, ...letter });
       } catch (error) {
         // Retrying cannot give the case a fact it lacks; the case's other effects must go on.

@@ -14,7 +14,6 @@ import type { SecurityConfig } from '../config';
 import type { CaseStore, Database } from '../db/types';
 import { loadLetterTemplates, type LetterTemplates } from '../letters/loadTemplates';
 import { draftsRouter } from '../letters/routes';
-import { createLetterDraftStore } from '../letters/store';
 import { letterTemplatesRouter } from '../letters/templateRoutes';
 import { createLetterTemplateStore } from '../letters/templateStore';
 import { noticeDispatcherWaker } from '../notices/dispatcher';
@@ -224,13 +223,27 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.thresholds !== undefined ? { thresholds: deps.thresholds } : {}),
     }),
   );
-  app.use('/api/cases', handoverRouter({ service, pdf, render: createRenderer(), today: () => danishDateOf(now()) }));
+  const directory = createPupilDirectory(db);
+  app.use(
+    '/api/cases',
+    handoverRouter({
+      service,
+      pdf,
+      render: createRenderer(),
+      today: () => danishDateOf(now()),
+      pupilNameOf: async (schoolId, pupilRef) => {
+        const pupil = await directory.get(schoolId, pupilRef);
+        return pupil === null ? null : `${pupil.givenName} ${pupil.familyName}`;
+      },
+    }),
+  );
   app.use('/api/cases', casesRouter(service));
   app.use('/api/calendar', calendarRouter({ settings: calendarSettings, now }));
   app.use('/api/resource-team', resourceTeamRouter({ team: createResourceTeam(db, (schoolId, on) => calendarSettings.calendarForCase(schoolId, on)), now }));
-  app.use('/api', draftsRouter(createLetterDraftStore(db)));
+  const letterTemplates = deps.letterTemplates ?? loadLetterTemplates();
+  app.use('/api', draftsRouter({ db, templates: letterTemplates }));
   // The municipality's own letter templates, over the shipped files.
-  app.use('/api', letterTemplatesRouter(createLetterTemplateStore(db, deps.letterTemplates ?? loadLetterTemplates())));
+  app.use('/api', letterTemplatesRouter(createLetterTemplateStore(db, letterTemplates)));
   // The contacts directory and the notice outbox.
   app.use(
     '/api',

@@ -483,6 +483,49 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX audit_log_pupil_refs_idx ON audit_log USING gin (pupil_refs);
     `,
   },
+  {
+    version: 16,
+    name: 'letter revisions, approvers and redrafts',
+    sql: `
+      -- The text of a draft keeps the people's fields as {{pupilName}}, {{guardianNames}},
+      -- {{schoolName}} and {{tovholder}}: names are filled in from the directory when the letter
+      -- is shown, and frozen into final_subject/final_body when it is approved (what was sent).
+      ALTER TABLE letter_drafts ADD COLUMN final_subject text;
+      ALTER TABLE letter_drafts ADD COLUMN final_body text;
+      -- Who approved or discarded (the token's subject); null for a draft the system superseded.
+      ALTER TABLE letter_drafts ADD COLUMN decided_by text;
+      -- The case's facts the draft was written from (field name to text), to notice when they change.
+      ALTER TABLE letter_drafts ADD COLUMN facts jsonb;
+      -- Set when those facts changed while the draft had edits of a person's, which are not overwritten.
+      ALTER TABLE letter_drafts ADD COLUMN facts_changed_at timestamptz;
+      -- How many edits the draft has (letter_revisions); approval checks it did not change under it.
+      ALTER TABLE letter_drafts ADD COLUMN revisions integer NOT NULL DEFAULT 0;
+      -- A redraft is the same case, kind and source entry, one generation on.
+      ALTER TABLE letter_drafts ADD COLUMN generation integer NOT NULL DEFAULT 0;
+      ALTER TABLE letter_drafts ADD COLUMN replaces text COLLATE "C" REFERENCES letter_drafts (draft_id);
+      ALTER TABLE letter_drafts DROP CONSTRAINT letter_drafts_case_id_kind_source_seq_key;
+      ALTER TABLE letter_drafts ADD CONSTRAINT letter_drafts_generation_key UNIQUE (case_id, kind, source_seq, generation);
+      ALTER TABLE letter_drafts DROP CONSTRAINT letter_drafts_status_check;
+      ALTER TABLE letter_drafts ADD CONSTRAINT letter_drafts_status_check
+        CHECK (status IN ('draft', 'approved', 'discarded', 'superseded'));
+      -- Drafts written before names were filled in when shown: the placeholder becomes the field.
+      UPDATE letter_drafts SET body = replace(body, '[elevens navn]', '{{pupilName}}') WHERE status = 'draft';
+
+      -- Each edit of a draft before approval: who, when and the whole text.
+      CREATE TABLE letter_revisions (
+        draft_id  text        COLLATE "C" NOT NULL REFERENCES letter_drafts (draft_id) ON DELETE CASCADE,
+        revision  integer     NOT NULL CHECK (revision >= 1),
+        subject   text        NOT NULL,
+        body      text        NOT NULL,
+        edited_by text        NOT NULL,
+        edited_at timestamptz NOT NULL DEFAULT now(),
+        -- The Idempotency-Key of the request, so repeating it answers again instead of editing twice.
+        edit_key  text,
+        PRIMARY KEY (draft_id, revision),
+        UNIQUE (draft_id, edit_key)
+      );
+    `,
+  },
 ];
 
 /** What running a migration needs: a transaction whose handle can also run a whole script. */

@@ -39,6 +39,8 @@ export interface MeasureReview {
 export interface HandoverPackage {
   caseId: string;
   pupilRef: string;
+  /** The pupil's name from the school's directory, filled in when the package is read (never in Temporal). */
+  pupilName?: string;
   schoolId: string;
   grade: number;
   tovholder: string;
@@ -179,6 +181,16 @@ export function buildHandoverPackage(view: CaseView, notes: MappingNotes, receiv
       ? { section49a: receiver === 'resource_team' ? exception : { parties: exception.parties, scope: exception.scope, decidedOn: exception.decidedOn, recordedBy: exception.recordedBy } }
       : {}),
   };
+}
+
+/**
+ * The package with the pupil's name from the directory (null: the directory has no row, and the
+ * school's reference names the pupil). A partner that has neither consent nor the §49a record
+ * gets the request only, so it does not get the name either.
+ */
+export function withPupilName(pkg: HandoverPackage, name: string | null): HandoverPackage {
+  if (name === null || pkg.basis === 'without_consent') return pkg;
+  return { ...pkg, pupilName: name };
 }
 
 /** The plan revision a follow-up reviewed. */

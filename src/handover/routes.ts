@@ -8,7 +8,7 @@ import type { CaseService } from '../api/caseService';
 import { DomainFailure } from '../domain/errors';
 import { parseOrThrow as parse } from '../domain/validation';
 import type { Renderer } from '../ui/render';
-import { handoverQuery, type HandoverPackage } from './package';
+import { handoverQuery, withPupilName, type HandoverPackage, type HandoverReceiver } from './package';
 import type { PdfRenderer } from './pdf';
 
 const caseIdParam = z.uuid();
@@ -24,17 +24,30 @@ export function handoverDocument(render: Renderer, pkg: HandoverPackage, prepare
   return render('handover-document.njk', { pkg, preparedOn });
 }
 
-export function handoverRouter(deps: { service: CaseService; pdf: PdfRenderer; render: Renderer; today: () => string }): Router {
+export interface HandoverRouterDeps {
+  service: CaseService;
+  pdf: PdfRenderer;
+  render: Renderer;
+  today: () => string;
+  /** The pupil's name from the school's directory; null when it has no row for the pupil. */
+  pupilNameOf: (schoolId: string, pupilRef: string) => Promise<string | null>;
+}
+
+export function handoverRouter(deps: HandoverRouterDeps): Router {
   const router = Router();
+  const packageFor = async (caseId: string, receiver: HandoverReceiver): Promise<HandoverPackage> => {
+    const pkg = await deps.service.handoverPackage(caseId, receiver);
+    return withPupilName(pkg, await deps.pupilNameOf(pkg.schoolId, pkg.pupilRef));
+  };
   router.get('/:caseId/handover', async (req, res) => {
     const caseId = caseIdOf(req);
     const { receiver } = parse(handoverQuery, req.query);
-    res.json(await deps.service.handoverPackage(caseId, receiver));
+    res.json(await packageFor(caseId, receiver));
   });
   router.get('/:caseId/handover/pdf', async (req, res) => {
     const caseId = caseIdOf(req);
     const { receiver } = parse(handoverQuery, req.query);
-    const pkg = await deps.service.handoverPackage(caseId, receiver);
+    const pkg = await packageFor(caseId, receiver);
     const pdf = await deps.pdf.render(handoverDocument(deps.render, pkg, deps.today()));
     res
       .status(200)

@@ -11,8 +11,8 @@ import { LETTER_KINDS, type LetterKind } from './kinds';
 /** What a letter is drafted from. */
 export interface LetterContext {
   view: CaseView;
-  /** The announced history entry that called for the letter. */
-  entry: HistoryEntry;
+  /** The announced history entry that called for the letter (absent when a draft is redrafted). */
+  entry?: HistoryEntry;
   /** The school's name as the municipality lists it; the school's id is used when absent. */
   schoolName?: string;
   /**
@@ -44,6 +44,45 @@ export interface LetterField {
 }
 
 const ALL = LETTER_KINDS;
+
+/** The neutral word for a pupil the directory has no name for: never a blank to fill in. */
+export const PUPIL_WITHOUT_NAME = 'eleven';
+
+/**
+ * The fields about people: filled in from the directory, the school's name and the case's
+ * current tovholder each time a letter is shown (and frozen when it is approved), never kept in
+ * a draft's stored text. Every other field is a fact of the case, filled in when it is drafted.
+ */
+export const PEOPLE_FIELDS = ['pupilName', 'guardianNames', 'schoolName', 'tovholder'] as const;
+export type PeopleField = (typeof PEOPLE_FIELDS)[number];
+
+export function isPeopleField(name: string): name is PeopleField {
+  return (PEOPLE_FIELDS as readonly string[]).includes(name);
+}
+
+/** What the people's fields are read from: the case's school and tovholder, the settings, the directory. */
+export interface PeopleFacts {
+  schoolId: string;
+  tovholder: string;
+  schoolName?: string | undefined;
+  pupil?: LetterContext['pupil'];
+}
+
+/** The people's names a shown letter needs: pupil, guardians, school, tovholder. */
+export type PeopleValues = Readonly<Record<PeopleField, string>>;
+
+export function peopleValuesOf({ schoolId, tovholder, schoolName, pupil }: PeopleFacts): PeopleValues {
+  const guardians = pupil?.guardians ?? [];
+  return {
+    pupilName: pupil?.name ?? PUPIL_WITHOUT_NAME,
+    guardianNames: guardians.length === 0 ? 'forældre' : guardians.join(' og '),
+    schoolName: schoolName ?? schoolId,
+    tovholder,
+  };
+}
+
+const peopleOf = ({ view, schoolName, pupil }: LetterContext): PeopleValues =>
+  peopleValuesOf({ schoolId: view.schoolId, tovholder: view.tovholder, schoolName, pupil });
 const INVITATIONS = ['parent_conversation_invitation', 'action_plan_meeting_invitation'] as const satisfies readonly LetterKind[];
 const CLOSURE = ['closure_summary'] as const satisfies readonly LetterKind[];
 
@@ -69,20 +108,17 @@ export const LETTER_FIELDS: readonly LetterField[] = [
   },
   {
     name: 'pupilName',
-    description: 'Elevens navn fra skolens elevliste; »[elevens navn]« til at udfylde, når eleven ikke står i elevlisten',
+    description: 'Elevens navn fra skolens elevliste; »eleven«, når eleven ikke står i elevlisten',
     kinds: ALL,
     multiline: false,
-    value: ({ pupil }) => pupil?.name ?? '[elevens navn]',
+    value: (context) => peopleOf(context).pupilName,
   },
   {
     name: 'guardianNames',
     description: 'Forældrenes navne fra skolens elevliste, fx »Carl Prøvesen og Dorte Prøvesen«; »forældre« når elevlisten ikke har dem',
     kinds: ALL,
     multiline: false,
-    value: ({ pupil }) => {
-      const names = pupil?.guardians ?? [];
-      return names.length === 0 ? 'forældre' : names.join(' og ');
-    },
+    value: (context) => peopleOf(context).guardianNames,
   },
   {
     name: 'schoolId',
@@ -96,7 +132,7 @@ export const LETTER_FIELDS: readonly LetterField[] = [
     description: 'Skolens navn fra schools.json; skolens id, når skolen ikke står der',
     kinds: ALL,
     multiline: false,
-    value: ({ view, schoolName }) => schoolName ?? view.schoolId,
+    value: (context) => peopleOf(context).schoolName,
   },
   {
     name: 'grade',
@@ -110,7 +146,7 @@ export const LETTER_FIELDS: readonly LetterField[] = [
     description: 'Tovholderen på forløbet, som skolen har registreret vedkommende',
     kinds: ALL,
     multiline: false,
-    value: ({ view }) => view.tovholder,
+    value: (context) => peopleOf(context).tovholder,
   },
   {
     name: 'openedOn',

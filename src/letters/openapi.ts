@@ -3,7 +3,7 @@
  * registers the letter schemas (LetterDraft, LetterTemplate, …) the document's components are
  * generated from.
  */
-import { letterDraft, letterDraftList, letterTemplate, letterTemplateInput, letterTemplateList } from './schemas';
+import { draftEditBody, letterDraft, letterDraftList, letterDraftWithRevisions, letterTemplate, letterTemplateInput, letterTemplateList } from './schemas';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
@@ -20,6 +20,8 @@ const idempotencyKey = {
 // The ids the components are registered under; referenced so a renamed schema breaks here.
 const DRAFT = letterDraft.meta()?.id ?? 'LetterDraft';
 const DRAFT_LIST = letterDraftList.meta()?.id ?? 'LetterDraftList';
+const DRAFT_WITH_REVISIONS = letterDraftWithRevisions.meta()?.id ?? 'LetterDraftWithRevisions';
+const DRAFT_EDIT = draftEditBody.meta()?.id ?? 'LetterDraftEdit';
 
 function decision(summary: string) {
   return {
@@ -31,7 +33,7 @@ function decision(summary: string) {
         200: json('The draft after the decision', DRAFT),
         400: problem('A body with fields, or a malformed Idempotency-Key'),
         404: problem('No such draft'),
-        409: problem('The draft has already been approved or discarded'),
+        409: problem('The draft has already been approved, discarded or superseded'),
       },
     },
   };
@@ -50,13 +52,50 @@ export function letterDraftPaths() {
             links: {
               ApproveFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}~1approve/post', parameters: { draftId: '$response.body#/items/0/draftId' } },
               DiscardFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}~1discard/post', parameters: { draftId: '$response.body#/items/0/draftId' } },
+              ReadFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}/get', parameters: { draftId: '$response.body#/items/0/draftId' } },
+              EditFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}~1revisions/post', parameters: { draftId: '$response.body#/items/0/draftId' } },
+              RedraftFirstDraft: { operationRef: '#/paths/~1api~1drafts~1{draftId}~1redraft/post', parameters: { draftId: '$response.body#/items/0/draftId' } },
             },
           },
           404: problem('No such case'),
         },
       },
     },
-    '/api/drafts/{draftId}/approve': decision('Approve a letter draft (it is not sent by this)'),
+    '/api/drafts/{draftId}': {
+      get: {
+        summary: 'One letter draft as it reads now, with every edit (who and when)',
+        parameters: [uuidParam('draftId')],
+        responses: { 200: json('The draft and its edits', DRAFT_WITH_REVISIONS), 404: problem('No such draft') },
+      },
+    },
+    '/api/drafts/{draftId}/revisions': {
+      post: {
+        summary: 'Edit a draft before it is approved: the whole subject and text, kept as a new revision with who (the token’s subject) and when',
+        parameters: [uuidParam('draftId'), { ...idempotencyKey, description: 'Repeating the request with the same key answers the same edit instead of making another' }],
+        requestBody: { required: true, content: { 'application/json': { schema: ref(DRAFT_EDIT) } } },
+        responses: {
+          201: json('The draft with the new edit', DRAFT_WITH_REVISIONS),
+          200: json('The same request again: the edit it made', DRAFT_WITH_REVISIONS),
+          400: problem('The subject or the text is missing, empty or too long; nothing changed'),
+          404: problem('No such draft'),
+          409: problem('The draft has already been approved, discarded or superseded; it cannot be edited'),
+        },
+      },
+    },
+    '/api/drafts/{draftId}/redraft': {
+      post: {
+        summary: 'Write the letter again from the case’s facts as they are now; the draft becomes superseded (kept, readable)',
+        description: 'Takes no body. Offered when factsChanged is true: the facts behind an edited draft changed, and edits are never overwritten silently.',
+        parameters: [uuidParam('draftId')],
+        responses: {
+          201: json('The new draft', DRAFT_WITH_REVISIONS),
+          400: problem('A body with fields'),
+          404: problem('No such draft'),
+          409: problem('The draft has already been approved, discarded or superseded'),
+        },
+      },
+    },
+    '/api/drafts/{draftId}/approve': decision('Approve a letter draft (it is not sent by this); who approved is recorded'),
     '/api/drafts/{draftId}/discard': decision('Discard a letter draft'),
   };
 }

@@ -4,7 +4,7 @@
  * wrongly, is refused as a whole, so a municipality's bad template never yields a half-filled
  * letter.
  */
-import { fieldNamesFor, letterField, type LetterContext } from './fields';
+import { PEOPLE_FIELDS, fieldNamesFor, isPeopleField, letterField, type LetterContext, type PeopleField, type PeopleValues } from './fields';
 import type { LetterKind } from './kinds';
 
 /** A letter template: the subject line and the body, both with placeholders. */
@@ -161,4 +161,40 @@ export function renderLetter(template: LetterTemplate, context: LetterContext): 
   const subject = fillTemplate(template.subject, values, template.source).replace(/\s+/g, ' ').trim();
   const body = fillTemplate(template.body, values, template.source).trim();
   return { subject, body: `${body}\n` };
+}
+
+/** A draft as stored: the case's facts filled in, the people's fields kept as {{field}}. */
+export interface StoredLetter extends RenderedLetter {
+  /** The facts the draft was written from, by field name: compared later to notice a change. */
+  facts: Record<string, string>;
+}
+
+/** The case's facts a template uses (the people's fields aside), as the letter writes them. */
+export function factsOf(template: LetterTemplate, context: LetterContext): Record<string, string> {
+  const facts: Record<string, string> = {};
+  for (const [name, value] of Object.entries(valuesFor(template, context))) {
+    if (!isPeopleField(name)) facts[name] = value;
+  }
+  return facts;
+}
+
+/** The draft a template gives for a case, to be stored: names stay placeholders until shown. */
+export function draftLetter(template: LetterTemplate, context: LetterContext): StoredLetter {
+  checkTemplate(template);
+  const facts = factsOf(template, context);
+  const keep = Object.fromEntries(PEOPLE_FIELDS.map((name) => [name, `{{${name}}}`]));
+  const values = { ...facts, ...keep };
+  const subject = fillTemplate(template.subject, values, template.source).replace(/\s+/g, ' ').trim();
+  const body = fillTemplate(template.body, values, template.source).trim();
+  return { subject, body: `${body}\n`, facts };
+}
+
+const PEOPLE_PLACEHOLDER = new RegExp(`\\{\\{\\s*(${PEOPLE_FIELDS.join('|')})\\s*\\}\\}`, 'g');
+
+/**
+ * Fills the people's fields into a stored text. Tolerant on purpose: a text a person edited, or a
+ * fact the school typed, may hold braces of its own, which stay as they are.
+ */
+export function fillPeople(text: string, people: PeopleValues): string {
+  return text.replace(PEOPLE_PLACEHOLDER, (_whole, name: PeopleField) => people[name]);
 }

@@ -7,7 +7,7 @@ import { freeText, instant } from '../domain/schemas';
 import { LETTER_KINDS } from './kinds';
 
 export const letterKind = z.enum(LETTER_KINDS).meta({ id: 'LetterKind' });
-export const letterDraftStatus = z.enum(['draft', 'approved', 'discarded']).meta({ id: 'LetterDraftStatus' });
+export const letterDraftStatus = z.enum(['draft', 'approved', 'discarded', 'superseded']).meta({ id: 'LetterDraftStatus' });
 export type LetterDraftStatus = z.infer<typeof letterDraftStatus>;
 
 export const letterDraft = z
@@ -17,15 +17,51 @@ export const letterDraft = z
     kind: letterKind,
     language: z.literal('da'),
     subject: z.string(),
-    body: z.string().meta({ description: 'The letter in Danish; the school fills in what stands in [square brackets] before sending' }),
+    body: z.string().meta({
+      description:
+        'The letter in Danish as it reads now: the latest edit, or the draft; names filled in from the school\'s pupil directory and settings (as approved, once approved). Time and place stand in [square brackets] until the school writes them',
+    }),
     status: letterDraftStatus,
     createdAt: instant,
-    decidedAt: instant.nullable().meta({ description: 'When the draft was approved or discarded; null while it is a draft' }),
+    decidedAt: instant.nullable().meta({ description: 'When the draft was approved, discarded or superseded; null while it is a draft' }),
+    decidedBy: z.string().nullable().meta({ description: 'Who approved or discarded it (the token\'s subject); null while a draft, or when superseded by the system' }),
+    revisionCount: z.int().min(0).meta({ description: 'How many times a person has edited the draft' }),
+    factsChanged: z.boolean().meta({
+      description: 'The case\'s facts behind this edited draft have changed since it was written; POST …/redraft makes a new draft from them',
+    }),
+    replaces: z.string().nullable().meta({ description: 'The draft this one was redrafted from' }),
+    supersededBy: z.string().nullable().meta({ description: 'The draft made from newer facts in place of this one' }),
   })
   .meta({ id: 'LetterDraft' });
 export type LetterDraft = z.infer<typeof letterDraft>;
 
+export const letterRevision = z
+  .object({
+    revision: z.int().min(1),
+    subject: z.string(),
+    body: z.string(),
+    editedBy: z.string().meta({ description: 'Who edited (the token\'s subject)' }),
+    editedAt: instant,
+  })
+  .meta({ id: 'LetterRevision' });
+export type LetterRevision = z.infer<typeof letterRevision>;
+
+export const letterDraftWithRevisions = letterDraft
+  .extend({ revisions: z.array(letterRevision).meta({ description: 'Every edit, oldest first' }) })
+  .meta({ id: 'LetterDraftWithRevisions' });
+export type LetterDraftWithRevisions = z.infer<typeof letterDraftWithRevisions>;
+
 export const letterDraftList = z.object({ items: z.array(letterDraft) }).meta({ id: 'LetterDraftList' });
+
+/** An edit of a draft: the whole subject and text as they should read. */
+export const draftEditBody = z
+  .object({
+    subject: freeText().trim().min(1).max(500),
+    body: freeText().trim().min(1).max(50_000),
+  })
+  .strict()
+  .meta({ id: 'LetterDraftEdit' });
+export type DraftEdit = z.infer<typeof draftEditBody>;
 
 /** Approving or discarding takes no body; an empty object is accepted too. */
 export const draftDecisionBody = z.object({}).strict();

@@ -295,7 +295,8 @@ export function danishNotNow(detail: string): string {
   if (/the case is closed/.test(detail)) return 'Forløbet er afsluttet.';
   if (/these tracks are not done yet/.test(detail)) return 'Vurderingen følger efter kortlægningen: ikke alle tre spor er udført endnu.';
   if (/already done/.test(detail)) return 'Trinnet er allerede udført.';
-  if (/already been approved|already been discarded/.test(detail)) return 'Brevet er allerede godkendt eller kasseret.';
+  if (/already been superseded/.test(detail)) return 'Brevet er erstattet af et nyt udkast: ret eller godkend det nye.';
+  if (/already been approved|already been discarded/.test(detail)) return 'Brevet er allerede godkendt eller kasseret og kan ikke længere rettes.';
   return 'Handlingen er ikke mulig i forløbets nuværende fase.';
 }
 

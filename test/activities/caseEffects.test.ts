@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEffectActivities, type CaseEffectsInput } from '../../src/activities/effectActivities';
 import { createLetterDrafting } from '../../src/activities/letterActivities';
+import { createRedrafting } from '../../src/letters/redraft';
 import { createNoticeQueueing } from '../../src/activities/noticeActivities';
 import { createCaseStore } from '../../src/db';
 import type { CaseStore, Database } from '../../src/db/types';
@@ -34,7 +35,7 @@ describe.each(DATABASE_KINDS)('the one effect step, on %s', (kind) => {
   });
 
   const effectsOn = (db: Database) =>
-    createEffectActivities({ db, drafting: createLetterDrafting({ templates, warn: () => undefined }), queueing: createNoticeQueueing({ warn: () => undefined }) });
+    createEffectActivities({ db, drafting: createLetterDrafting({ templates, warn: () => undefined }), redrafting: createRedrafting(templates), queueing: createNoticeQueueing({ warn: () => undefined }) });
 
   const newCaseId = () => {
     caseNumber += 1;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainFailure } from '../../src/domain/errors';
 import type { HandoverPackage } from '../../src/handover/package';
 import { chromiumPdfRenderer } from '../../src/handover/pdf';
+import { createPupilDirectory } from '../../src/school/directory';
 import { connectTestTemporal, type TestTemporal } from '../support/temporal';
 import { caseState, casesApi, expectCase, expectProblem, openCase, todayInDenmark, type CasesApi } from './support/cases';
 import { startApi, type RunningApi } from './support/harness';
@@ -90,6 +91,23 @@ describe('the handover package over HTTP', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.contentType).toBe('application/pdf');
     expect(pdf.text.startsWith('%PDF-')).toBe(true);
+  }, 60_000);
+
+  it('when the pupil is in the school’s directory, then the package names the pupil by the directory’s name; without a row it names the pupil by the school’s reference', async () => {
+    const caseId = await atLevelTwo();
+    const { schoolId, pupilRef } = (await running.http.get<{ schoolId: string; pupilRef: string }>(`/api/cases/${caseId}`)).body;
+    const unnamed = await running.http.get<HandoverPackage>(`/api/cases/${caseId}/handover`);
+    expect(unnamed.body.pupilName).toBeUndefined();
+    expect(unnamed.body.pupilRef).toBe(pupilRef);
+
+    await createPupilDirectory(running.database.db).replaceRoster(
+      schoolId,
+      `pupilRef,schoolId,grade,className,givenName,familyName,guardian1Name,guardian1Email,guardian2Name,guardian2Email\n${pupilRef},${schoolId},6,6.A,Vera,Lund,Ole Lund,,,\n`,
+    );
+    const named = await running.http.get<HandoverPackage>(`/api/cases/${caseId}/handover`);
+    expect(named.status, named.text).toBe(200);
+    expect(named.body.pupilName).toBe('Vera Lund');
+    expect(named.body.pupilRef).toBe(pupilRef);
   }, 60_000);
 
   it('when no PDF engine is installed, then the renderer refuses with "unavailable" (the one error path answers 503) instead of failing the service', async () => {

@@ -59,6 +59,7 @@ describe.each(DATABASE_KINDS)('database on %s', (kind) => {
         'case_steps',
         'cases',
         'letter_drafts',
+        'letter_revisions',
         'letter_templates',
         'notice_digests',
         'notices',

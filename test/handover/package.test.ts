@@ -4,7 +4,7 @@
  * consent covers and nothing more.
  */
 import { describe, expect, it } from 'vitest';
-import { buildHandoverPackage, type HandoverPackage, type HandoverReceiver } from '../../src/handover/package';
+import { buildHandoverPackage, withPupilName, type HandoverPackage, type HandoverReceiver } from '../../src/handover/package';
 import { mappingNotesOf, toCaseView, type CaseCommand, type CaseSnapshot } from '../../src/machines/case';
 import { accept, at, complete, open, reviewsOf, threeTrackPlan, WED_OPENED } from '../machines/support';
 
@@ -104,5 +104,16 @@ describe('the handover package', () => {
   it('when the package is asked for a partner the case was never escalated to, then it is refused', () => {
     const built = buildHandoverPackage(toCaseView(snapshot.context), mappingNotesOf(snapshot.context), 'boerne_og_familieafdelingen');
     expect(built).toMatchObject({ code: 'not_allowed_now' });
+  });
+
+  it('when the directory has the pupil’s name, then the resource team’s and PPR’s packages name the pupil; the partner without consent gets the reference only; without a directory row the reference stands alone', () => {
+    expect(withPupilName(packageFor(snapshot, 'resource_team'), 'Vera Lund').pupilName).toBe('Vera Lund');
+    expect(withPupilName(packageFor(snapshot, 'ppr'), 'Vera Lund').pupilName).toBe('Vera Lund');
+    const nurse = withPupilName(packageFor(snapshot, 'sundhedsplejerske'), 'Vera Lund');
+    expect(nurse.pupilName).toBeUndefined();
+    expect(JSON.stringify(nurse)).not.toContain('Vera');
+    const unnamed = withPupilName(packageFor(snapshot, 'resource_team'), null);
+    expect(unnamed.pupilName).toBeUndefined();
+    expect(unnamed.pupilRef).toBe(packageFor(snapshot, 'resource_team').pupilRef);
   });
 });

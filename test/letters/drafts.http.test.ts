@@ -114,7 +114,8 @@ describe.each(DATABASE_KINDS)('letter drafts through a case’s life, on %s', (k
       subject: expect.stringContaining('samtale'),
     });
     expect(Date.parse(invitation!.createdAt)).not.toBeNaN();
-    expect(invitation!.body).toContain(`Kære forældre til [elevens navn] i 4. klasse (elevreference ${pupilRef})`);
+    // No directory row for this pupil: neutral words, never a blank to fill in.
+    expect(invitation!.body).toContain(`Kære forældre\n\nVi skriver til jer som forældre til eleven i 4. klasse (elevreference ${pupilRef})`);
     expect(invitation!.body).toContain(schoolId);
     expect(invitation!.body).toContain(`senest den ${inDanish(dueOn(opened, 'parent_conversation'))}`);
     expect(invitation!.body).toContain(inDanish(openedOn));

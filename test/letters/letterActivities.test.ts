@@ -9,6 +9,7 @@ import { createCaseStore } from '../../src/db';
 import type { CaseStore } from '../../src/db/types';
 import type { CaseView } from '../../src/domain/schemas';
 import { loadLetterTemplates } from '../../src/letters/loadTemplates';
+import { createLetterDraftStore } from '../../src/letters/store';
 import { createPupilDirectory } from '../../src/school/directory';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/databases';
 import { PARENT_CONVERSATION_DUE, caseInActionPlan, openedCase, type Walked } from './views';
@@ -54,7 +55,7 @@ describe.each(DATABASE_KINDS)('the draftLetters activity, on %s', (kind) => {
     expect(drafts[0]?.body).toContain(PARENT_CONVERSATION_DUE);
   });
 
-  it('when the pupil is in the school’s directory, then the invitation names the pupil from it', async () => {
+  it('when the pupil is in the school’s directory, then the stored draft keeps the names as fields, and the draft as shown names the pupil and the guardian from the directory', async () => {
     await createPupilDirectory(t.db).replaceRoster(
       'S1',
       'pupilRef,schoolId,grade,className,givenName,familyName,guardian1Name,guardian1Email,guardian2Name,guardian2Email\nP-4711,S1,6,6.A,Ellen,Navnesen,Finn Navnesen,,,\n',
@@ -62,8 +63,13 @@ describe.each(DATABASE_KINDS)('the draftLetters activity, on %s', (kind) => {
     const { draftLetters } = createLetterActivities({ db: t.db, templates });
     const input = await recorded(openedCase());
     await draftLetters(input);
-    const [draft] = await draftsOf(input.caseId);
-    expect(draft?.body).toMatch(/^Kære forældre til Ellen Navnesen i 6\. klasse \(elevreference P-4711\)$/m);
+    const [stored] = await draftsOf(input.caseId);
+    expect(stored?.body).not.toContain('Navnesen');
+    expect(stored?.body).toContain('{{pupilName}}');
+    const [shown] = (await createLetterDraftStore(t.db).listForCase(input.caseId)) ?? [];
+    expect(shown?.body).toMatch(/^Kære Finn Navnesen$/m);
+    expect(shown?.body).toMatch(/^Vi skriver til jer som forældre til Ellen Navnesen i 6\. klasse \(elevreference P-4711\)\./m);
+    expect(shown?.body).not.toContain('{{');
     await t.db.query(`DELETE FROM pupils WHERE school_id = 'S1'`);
   });
 

@@ -107,9 +107,10 @@ describe('rendering the shipped templates', () => {
     expect(letter.subject).toMatch(/\S/);
     expect(letter.subject).not.toMatch(/\n/);
     expect(`${letter.subject}\n${letter.body}`).not.toMatch(/\{\{|\}\}/);
-    expect(letter.body).toMatch(/^Kære forældre til \[elevens navn\] i 6\. klasse \(elevreference P-4711\)$/m);
-    // The school writes the name in: the letter says so, and holds no ten-digit or CPR-shaped number.
-    expect(letter.body).toMatch(/Skriv elevens navn/);
+    // A pupil the directory has no name for is written of in neutral words, never as a blank to fill in.
+    expect(letter.body).toMatch(/^Kære forældre$/m);
+    expect(letter.body).toMatch(/^Vi skriver til jer som forældre til eleven i 6\. klasse \(elevreference P-4711\)\./m);
+    expect(letter.body).not.toMatch(/\[[^\]]*navn[^\]]*\]/i);
     expect(letter.body).not.toMatch(/\d{6}-?\d{4}/);
     expect(letter.body).toContain('S1');
     expect(letter.body).toMatch(/Med venlig hilsen/);

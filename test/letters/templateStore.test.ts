@@ -10,6 +10,7 @@ import { createCaseStore } from '../../src/db';
 import type { CaseStore } from '../../src/db/types';
 import type { CaseView } from '../../src/domain/schemas';
 import { loadLetterTemplates } from '../../src/letters/loadTemplates';
+import { createLetterDraftStore } from '../../src/letters/store';
 import { createLetterTemplateStore, type LetterTemplateStore } from '../../src/letters/templateStore';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/databases';
 import { PARENT_CONVERSATION_DUE, openedCase } from './views';
@@ -42,8 +43,11 @@ describe.each(DATABASE_KINDS)('the letter template in force, on %s', (kind) => {
     return { caseId, events: walk.announced, view };
   }
 
-  const draftOf = async (caseId: string) =>
-    (await t.db.query<{ subject: string; body: string }>('SELECT subject, body FROM letter_drafts WHERE case_id = $1', [caseId]))[0];
+  /** The draft as it is shown (names filled in). */
+  const draftOf = async (caseId: string) => {
+    const [draft] = (await createLetterDraftStore(t.db).listForCase(caseId)) ?? [];
+    return draft === undefined ? undefined : { subject: draft.subject, body: draft.body };
+  };
 
   it('when a template is set in the database, then the activity drafts with it from then on, and the draft made before keeps its text', async () => {
     const { draftLetters } = createLetterActivities({ db: t.db, templates: files });

@@ -200,7 +200,7 @@ describe.each(DATABASE_KINDS)('letter templates set through the API, on %s', (ki
 
     const next = await openWithInvitation();
     expect(next.invitation.subject).toBe(fileOf(INVITATION).subject);
-    expect(next.invitation.body).toContain(`Kære forældre til [elevens navn] i 5. klasse (elevreference ${next.view.pupilRef})`);
+    expect(next.invitation.body).toContain(`Vi skriver til jer som forældre til eleven i 5. klasse (elevreference ${next.view.pupilRef})`);
     expect(next.invitation.body).toContain('Vi vil gerne invitere jer til en samtale');
     expect(next.invitation.body).not.toMatch(/\{\{/);
 

@@ -9,6 +9,7 @@ import { createCaseStore } from '../../src/db';
 import type { CaseStore } from '../../src/db/types';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/databases';
 import { caseTimeline } from '../../src/readModel';
+import { phaseDurations } from '../../src/readModel/phaseDurations';
 import { MEASURES, caseIdOf, openCase, step, type Walked } from './cases';
 
 const OPENED_ON = '2026-11-02'; // a Monday: tracks B and C due Fri 13 Nov, A and the assessment Fri 20 Nov
@@ -91,7 +92,7 @@ describe.each(DATABASE_KINDS)('queueing notices, on %s', (kind) => {
     const openedOn = '2026-09-07'; // a Monday; entered on 9 November, nine weeks later
     const entered = '2026-11-09T09:00:00Z';
     const input = await recorded((caseId) => {
-      let walk = openCase({ caseId, schoolId: 'S1', openedOn, at: entered, enteredLate: true });
+      let walk = openCase({ caseId, schoolId: 'S-PAPER', openedOn, at: entered, enteredLate: true });
       const all = [...walk.announced];
       const then = (event: Parameters<typeof step>[1]) => {
         walk = step(walk, event);
@@ -125,6 +126,9 @@ describe.each(DATABASE_KINDS)('queueing notices, on %s', (kind) => {
     expect(timeline?.events.map((event) => event.type)).not.toContain('step_overdue');
     expect(timeline?.events.map((event) => event.type)).not.toContain('step_overdue_leader');
     expect(timeline?.events.filter((event) => event.type === 'step_done')).toHaveLength(6);
+    // The analytics count each step by its real date: every one was done on time.
+    const figures = await phaseDurations(t.db, { schoolId: 'S-PAPER' }, '2026-11-09');
+    expect(figures.stepsOnTimeRate).toBe(1);
   });
 
   it('when a paper case is entered late with a step still not done, then the deadline that passed before it was entered raises no notice, but one passing afterwards does', async () => {

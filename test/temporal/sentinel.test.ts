@@ -23,6 +23,7 @@ import { createActivities } from '../../src/activities';
 import { createCaseService } from '../../src/api/caseService';
 import { DomainFailure } from '../../src/domain/errors';
 import { createCaseStore } from '../../src/db';
+import { createLetterDraftStore } from '../../src/letters/store';
 import { createPupilDirectory } from '../../src/school/directory';
 import type { CaseView } from '../../src/domain/schemas';
 import { caseDataConverter } from '../../src/temporal/dataConverter';
@@ -93,7 +94,7 @@ interface Run {
   lastFailure: { message: string; keyId: string | undefined; decodedMessage: string | undefined } | undefined;
   /** Key ids (or 'plain') of every payload in the case's history. */
   historyKeyIds: string[];
-  /** The letter drafted at opening, as stored in PostgreSQL. */
+  /** The letter drafted at opening, as shown from PostgreSQL. */
   invitation: string | undefined;
 }
 
@@ -225,10 +226,8 @@ async function runCase(keyring: Keyring | undefined, marks: Sentinels): Promise<
       };
     }
     const historyKeyIds = payloadsIn(history).map(({ payload }) => payloadKeyId(payload) ?? 'plain');
-    const [invitation] = await database.db.query<{ body: string }>(
-      `SELECT body FROM letter_drafts WHERE case_id = $1 AND kind = 'parent_conversation_invitation'`,
-      [caseId],
-    );
+    // The letter as the page shows it: the names are filled in from the directory at that moment.
+    const invitation = ((await createLetterDraftStore(database.db).listForCase(caseId)) ?? []).find((draft) => draft.kind === 'parent_conversation_invitation');
 
     // Stop everything, the server last and cleanly (SIGTERM): SQLite checkpoints its WAL on close.
     await cleanUp();
@@ -249,7 +248,7 @@ describe('what Temporal keeps on disk about a case', () => {
     expect(run.lastFailure).toEqual({ message: 'Encoded failure', keyId: 'sentinel-k1', decodedMessage: `the read model refused the events: ${marks.failure}` });
 
     expect(run.found).toEqual({ text: [], failure: [], rejected: [], pupilName: [] });
-    // The name was there to be found: the letter drafted at opening names the pupil, in PostgreSQL.
+    // The name was there to be found: the letter drafted at opening, as shown from PostgreSQL, names the pupil.
     expect(run.invitation).toContain(`${marks.pupilName} Elevsen`);
     // Only the SDK's patch markers are plain; everything else in the history is under the key.
     expect(run.historyKeyIds.filter((id) => id !== 'plain').length).toBeGreaterThan(10);
@@ -267,8 +266,8 @@ describe('what Temporal keeps on disk about a case', () => {
     expect(run.found.failure.filter((file) => file.startsWith('temporal.sqlite'))).not.toEqual([]);
     // Temporal does not store a rejected update at all (it leaves no trace in the history).
     expect(run.found.rejected).toEqual([]);
-    // The pupil's name never reaches Temporal at all, encrypted or not: it is read from the
-    // directory only where a letter is written, and the draft goes to PostgreSQL.
+    // The pupil's name never reaches Temporal at all, encrypted or not: the stored draft keeps
+    // the field, and the name is read from the directory only when the letter is shown.
     expect(run.invitation).toContain(`${marks.pupilName} Elevsen`);
     expect(run.found.pupilName).toEqual([]);
   }, 240_000);

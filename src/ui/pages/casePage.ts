@@ -4,6 +4,7 @@
  * escalations, letter drafts and the timeline. Also a letter draft's own printable page and the
  * approve/discard forms.
  */
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { schoolDaysBetween, type SchoolCalendar } from '../../domain/calendar';
@@ -13,7 +14,8 @@ import { caseView, isoDate, type CaseAction, type CaseView } from '../../domain/
 import { ACCESS_TABLE } from '../../access/policy';
 import type { Role } from '../../access/principal';
 import { actionNamed } from '../../machines';
-import { letterDraft, letterDraftList } from '../../letters/schemas';
+import { letterDraft, letterDraftList, letterDraftWithRevisions, type LetterDraftStatus, type LetterDraftWithRevisions } from '../../letters/schemas';
+import { asFormBody, formErrors, NO_ERRORS, optional, text, type FormErrors } from '../forms';
 import { ApiRefusal, type ApiClient } from '../apiClient';
 import { errorPage, page, signedIn, type UiContext } from '../context';
 import * as da from '../danish';
@@ -63,6 +65,31 @@ function attendanceOf(absence: PupilAbsence, today: string) {
     chart: attendanceChart(weeks),
     today,
   };
+}
+
+/** A letter's status as its page says it. */
+const LETTER_STATUS: Record<LetterDraftStatus, string> = {
+  draft: 'Udkast',
+  approved: 'Godkendt',
+  discarded: 'Kasseret',
+  superseded: 'Erstattet af et nyt udkast',
+};
+
+/** The confirmations on a letter's page, by the code the redirect carries. */
+const LETTER_DONE: Record<string, string> = {
+  rettet: 'Rettelsen er gemt.',
+  'nyt-udkast': 'Et nyt udkast er skrevet ud fra forløbets oplysninger, som de er nu. Det gamle udkast er gemt som erstattet.',
+  'ikke-udkast': 'Brevet er ikke længere et udkast, så der blev ikke skrevet et nyt.',
+};
+
+const LETTER_FIELD_LABELS: Record<string, string> = { subject: 'Emne', body: 'Brevets tekst' };
+
+const DANISH_TIME = new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', hour: '2-digit', minute: '2-digit' });
+
+/** An instant as a Danish date and time of day, e.g. "30. november 2026 kl. 14.05". */
+function danishDateTime(instant: string): string {
+  const at = new Date(instant);
+  return `${da.danishDate(danishDateOf(at))} kl. ${DANISH_TIME.format(at).replace(':', '.')}`;
 }
 
 const calendarAnswer = z.object({ holidays: z.array(z.object({ from: isoDate, to: isoDate, name: z.string().optional() })) });
@@ -198,7 +225,8 @@ export function casePageRouter(ui: UiContext): Router {
           phaseLabel: da.PHASE_LABELS[event.phase],
         })),
       },
-      drafts: drafts.items.filter((draft) => draft.status !== 'discarded'),
+      // A superseded draft is read from the draft that replaced it.
+      drafts: drafts.items.filter((draft) => draft.status === 'draft' || draft.status === 'approved'),
       consents: (view.consents ?? []).map((consent) => ({
         ...consent,
         withdrawHref: consent.withdrawnOn === undefined && (view.available?.actions ?? []).includes('consent.withdraw') ? `/forloeb/${caseId}/samtykke/${consent.consentId}/tilbagetraek` : undefined,
@@ -213,14 +241,74 @@ export function casePageRouter(ui: UiContext): Router {
     });
   });
 
-  router.get('/forloeb/:caseId/breve/:draftId', async (req, res) => {
+  /** The letter's own page: the text as it reads now, its edits, and (while a draft) the edit form. */
+  const showLetter = (req: Request, res: Response, draft: LetterDraftWithRevisions, form: { subject: string; body: string }, errors: FormErrors, status = 200) => {
+    const done = typeof req.query.udfoert === 'string' ? LETTER_DONE[req.query.udfoert] : undefined;
+    page(
+      ui,
+      req,
+      res,
+      'letter.njk',
+      {
+        title: 'Brev',
+        draft,
+        caseId: draft.caseId,
+        statusText: LETTER_STATUS[draft.status],
+        decidedAtText: draft.decidedAt === null ? undefined : danishDateTime(draft.decidedAt),
+        revisions: [...draft.revisions].reverse().map((revision) => ({ ...revision, editedAtText: danishDateTime(revision.editedAt) })),
+        values: form,
+        errors,
+        key: randomUUID(),
+        notice: done,
+        blanks: draft.status === 'draft' && /\[[^\]\n]+\]/.test(`${draft.subject}\n${draft.body}`),
+      },
+      status,
+    );
+  };
+
+  const loadDraft = async (req: Request, res: Response): Promise<LetterDraftWithRevisions | undefined> => {
     const caseId = caseIdOf(req);
-    if (caseId === undefined) return errorPage(ui, req, res, 404);
-    const { api } = signedIn(res);
-    const drafts = await api.get(`/api/cases/${caseId}/drafts`, letterDraftList);
-    const draft = drafts.items.find((item) => item.draftId === req.params.draftId);
+    const draftId = caseIdParam.safeParse(req.params.draftId);
+    if (caseId === undefined || !draftId.success) return undefined;
+    const draft = await orNotFound(signedIn(res).api.get(`/api/drafts/${draftId.data}`, letterDraftWithRevisions));
+    // A draft of another case is not found here, whatever the caller may see elsewhere.
+    return draft?.caseId === caseId ? draft : undefined;
+  };
+
+  router.get('/forloeb/:caseId/breve/:draftId', async (req, res) => {
+    const draft = await loadDraft(req, res);
     if (draft === undefined) return errorPage(ui, req, res, 404);
-    page(ui, req, res, 'letter.njk', { title: 'Brev', draft, caseId });
+    showLetter(req, res, draft, { subject: draft.subject, body: draft.body }, NO_ERRORS);
+  });
+
+  router.post('/forloeb/:caseId/breve/:draftId/ret', async (req, res) => {
+    const draft = await loadDraft(req, res);
+    if (draft === undefined) return errorPage(ui, req, res, 404);
+    const form = asFormBody(req.body);
+    const edit = { subject: text(form, 'subject'), body: text(form, 'body') };
+    try {
+      await signedIn(res).api.post(`/api/drafts/${draft.draftId}/revisions`, edit, letterDraftWithRevisions, optional(form, '_key'));
+    } catch (error) {
+      if (!(error instanceof ApiRefusal) || ![400, 409].includes(error.problem.status)) throw error;
+      const errors = formErrors(error.problem, (path) => LETTER_FIELD_LABELS[path]);
+      // Decided meanwhile: the page shows it as it now is.
+      const now = error.problem.status === 409 ? ((await loadDraft(req, res)) ?? draft) : draft;
+      return showLetter(req, res, now, edit, errors, error.problem.status);
+    }
+    res.redirect(303, `/forloeb/${draft.caseId}/breve/${draft.draftId}?udfoert=rettet`);
+  });
+
+  router.post('/forloeb/:caseId/breve/:draftId/nyt-udkast', async (req, res) => {
+    const draft = await loadDraft(req, res);
+    if (draft === undefined) return errorPage(ui, req, res, 404);
+    let made: LetterDraftWithRevisions;
+    try {
+      made = await signedIn(res).api.post(`/api/drafts/${draft.draftId}/redraft`, {}, letterDraftWithRevisions);
+    } catch (error) {
+      if (!(error instanceof ApiRefusal) || error.problem.status !== 409) throw error;
+      return res.redirect(303, `/forloeb/${draft.caseId}/breve/${draft.draftId}?udfoert=ikke-udkast`);
+    }
+    res.redirect(303, `/forloeb/${draft.caseId}/breve/${made.draftId}?udfoert=nyt-udkast`);
   });
 
   for (const [slug, apiVerb, done] of [

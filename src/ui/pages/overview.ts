@@ -4,6 +4,7 @@
  * with the case list for the pupil reference and phase; the order and filters are presentation,
  * carried in the URL (never pupil data) so a reload keeps them.
  */
+import { ACCESS_TABLE } from '../../access/policy';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Principal } from '../../access/principal';
@@ -318,7 +319,12 @@ function agendaRouter(ui: UiContext): Router {
       agenda = await api.get(`/api/resource-team/agenda?schoolId=${encodeURIComponent(school)}&on=${on}`, agendaAnswer);
     } catch (error) {
       if (!(error instanceof ApiRefusal) || error.problem.status !== 409) throw error;
-      page(ui, req, res, 'agenda.njk', { title: 'Ressourceteamets dagsorden', school, notConfigured: true });
+      page(ui, req, res, 'agenda.njk', {
+        title: 'Ressourceteamets dagsorden',
+        school,
+        notConfigured: true,
+        rhythmHref: ACCESS_TABLE.manage_meeting_rhythm[session.principal.role] !== undefined ? `/indstillinger/ressourceteam?skole=${encodeURIComponent(school)}` : undefined,
+      });
       return;
     }
     const caseIds = [...new Set(agenda.items.map((item) => item.caseId))];
@@ -355,6 +361,7 @@ function agendaRouter(ui: UiContext): Router {
       currentHref: `/ressourceteam${skole === '' ? '' : `?${skole.slice(1)}`}`,
       cases,
       count: agenda.items.length,
+      rhythmHref: ACCESS_TABLE.manage_meeting_rhythm[session.principal.role] !== undefined ? `/indstillinger/ressourceteam?skole=${encodeURIComponent(school)}` : undefined,
     });
   });
   return router;

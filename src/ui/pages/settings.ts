@@ -4,6 +4,7 @@
  * municipality's letter templates. Every save goes to the API as typed; a refusal comes back
  * next to its field and the setting in force stays as it was (the API replaces all or nothing).
  */
+import { ACCESS_TABLE } from '../../access/policy';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { danishDateOf } from '../../domain/dates';
@@ -45,7 +46,11 @@ export function settingsRouter(ui: UiContext): Router {
   const router = Router();
 
   router.use('/indstillinger', (req, res, next) => {
-    if (signedIn(res).session.principal.role === 'admin') return next();
+    const { role } = signedIn(res).session.principal;
+    if (role === 'admin') return next();
+    // When the resource team meets is the school leadership's to decide: whoever the access
+    // table lets manage the rhythm reaches that one page (the API decides the school).
+    if (req.path === '/ressourceteam' && ACCESS_TABLE.manage_meeting_rhythm[role] !== undefined) return next();
     errorPage(ui, req, res, 403);
   });
 
@@ -241,7 +246,19 @@ export function settingsRouter(ui: UiContext): Router {
       req,
       res,
       'settings-rhythm.njk',
-      { title: 'Ressourceteamets møder', school, values, errors, hasErrors: errors.list.length > 0 || errors.general !== undefined, ...(notice ? { notice } : {}) },
+      {
+        title: 'Ressourceteamets møder',
+        school,
+        values,
+        errors,
+        hasErrors: errors.list.length > 0 || errors.general !== undefined,
+        ...(notice ? { notice } : {}),
+        // An admin came from the settings; a leader from the resource team's agenda.
+        back:
+          signedIn(res).session.principal.role === 'admin'
+            ? { href: `/indstillinger?skole=${encodeURIComponent(school)}`, text: 'Indstillinger' }
+            : { href: `/ressourceteam?skole=${encodeURIComponent(school)}`, text: 'Ressourceteamets dagsorden' },
+      },
       status,
     );
   }
