@@ -94,7 +94,39 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Start-up attempts: a dev server that dies while starting is tried again on fresh ports. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts the dev server. Between picking its ports and binding them, or binding the internal
+ * ports the CLI picks for itself, another process can take one: the server then panics while
+ * starting (seen when many test processes start servers at once). Such a start is tried again
+ * on fresh ports, up to START_ATTEMPTS times; any other failure is thrown at once.
+ */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startDevServerOnce(options);
+    } catch (error) {
+      if (!(error instanceof DevServerExitedError) || attempt >= START_ATTEMPTS) throw error;
+      options.logger?.warn('Temporal dev server exited while starting; trying again on fresh ports', { attempt, code: error.code ?? 'none' });
+    }
+  }
+}
+
+/** The server process ended before it was ready. */
+class DevServerExitedError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | null,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'DevServerExitedError';
+  }
+}
+
+async function startDevServerOnce(options: DevServerOptions): Promise<DevServer> {
   const log = options.logger;
   const cliPath = options.cliPath ?? DEFAULT_TEMPORAL_CLI;
   if (!existsSync(cliPath)) {
@@ -208,7 +240,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   } catch (err) {
     await stop(2_000);
     const detail = tail.length ? `\n--- temporal output (last lines) ---\n${tail.join('\n')}` : '';
-    throw new Error(`${err instanceof Error ? err.message : String(err)}${detail}`, { cause: err });
+    const message = `${err instanceof Error ? err.message : String(err)}${detail}`;
+    if (err instanceof DevServerExitedError) throw new DevServerExitedError(message, err.code, { cause: err });
+    throw new Error(message, { cause: err });
   }
   log?.debug('Temporal dev server ready', { address, ms: Date.now() - startedAt });
 
@@ -234,7 +268,7 @@ async function waitUntilReady(
   while (Date.now() < deadline) {
     const exit = hasExited();
     if (exit) {
-      throw new Error(`Temporal dev server exited during start-up (code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'})`);
+      throw new DevServerExitedError(`Temporal dev server exited during start-up (code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'})`, exit.code);
     }
     // A plain TCP probe first: gRPC's connect waits out its whole timeout on a closed port.
     if (!(await portAcceptsConnections(address))) {

@@ -5,12 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/temporal/devServer';
+import { DEFAULT_TEMPORAL_CLI, startDevServer, type DevServer } from '../../src/temporal/devServer';
+import type { Logger } from '../../src/logger';
 import { workflowIdForCase } from '../../src/temporal/names';
 import { TEST_DATA_DIR } from '../support/paths';
 
@@ -112,6 +113,44 @@ describe('Temporal dev server', () => {
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
+  });
+
+  it('when the server dies while starting (a port taken in between), then it is started again and answers', async () => {
+    // A CLI that panics like the real one on its first start, then is the real one.
+    const marker = path.join(dataDir, `died-once-${randomUUID()}`);
+    const flaky = path.join(dataDir, `flaky-temporal-${randomUUID()}.sh`);
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(
+      flaky,
+      `#!/bin/sh\nif [ ! -e '${marker}' ]; then : > '${marker}'; echo 'panic: listen tcp: address already in use' >&2; exit 2; fi\nexec '${DEFAULT_TEMPORAL_CLI}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const warnings: string[] = [];
+    const quiet = () => undefined;
+    const logger: Logger = {
+      debug: quiet,
+      info: quiet,
+      warn: (message) => {
+        warnings.push(message);
+      },
+      error: quiet,
+      child: () => logger,
+      level: 'warn',
+    };
+    const server = await start({ ephemeral: true, headless: true, cliPath: flaky, logger });
+    expect(existsSync(marker)).toBe(true);
+    expect(warnings).toContain('Temporal dev server exited while starting; trying again on fresh ports');
+    await withClient(server, async (client) => {
+      const ns = await client.workflowService.describeNamespace({ namespace: NAMESPACE });
+      expect(ns.namespaceInfo?.name).toBe(NAMESPACE);
+    });
+  });
+
+  it('when the server dies on every start, then the error says so after the last attempt', async () => {
+    const failing = path.join(dataDir, `failing-temporal-${randomUUID()}.sh`);
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(failing, `#!/bin/sh\necho 'panic: cannot start' >&2\nexit 2\n`, { mode: 0o755 });
+    await expect(start({ ephemeral: true, headless: true, cliPath: failing })).rejects.toThrow(/exited during start-up \(code 2[\s\S]*panic: cannot start/);
   });
 
   it('reports a missing CLI binary clearly', async () => {
