@@ -1,4 +1,4 @@
-import { addDays, dayOfWeek, daysBetween, type IsoDate } from './dates';
+import { dateOfEpochDay, dayOfWeek, daysBetween, epochDayOf, weekdayOfEpochDay, type IsoDate } from './dates';
 
 /**
  * The school calendar the deadlines count on: Monday to Friday, less the days off it lists
@@ -12,31 +12,44 @@ export interface SchoolCalendar {
 /** Weekends only: the calendar when no holidays are known. */
 export const WEEKDAYS_ONLY: SchoolCalendar = { daysOff: [] };
 
-const offDatesCache = new WeakMap<SchoolCalendar, Set<IsoDate>>();
+/*
+ * Internally days are counted as integers (days since 1970-01-01), converted from and to
+ * YYYY-MM-DD once per call: the machine asks these for every step on every event, and in the
+ * workflow sandbox each case runs them on cold code, where string conversions per day added up.
+ */
+const offDaysCache = new WeakMap<SchoolCalendar, Set<number>>();
 
-function offDates(calendar: SchoolCalendar): Set<IsoDate> {
-  let dates = offDatesCache.get(calendar);
-  if (dates === undefined) {
-    dates = new Set();
+function offDays(calendar: SchoolCalendar): Set<number> {
+  let days = offDaysCache.get(calendar);
+  if (days === undefined) {
+    days = new Set();
     for (const range of calendar.daysOff) {
-      for (let day = range.from; day <= range.to; day = addDays(day, 1)) dates.add(day);
+      for (let day = epochDayOf(range.from), last = epochDayOf(range.to); day <= last; day += 1) days.add(day);
     }
-    offDatesCache.set(calendar, dates);
+    offDaysCache.set(calendar, days);
   }
-  return dates;
+  return days;
+}
+
+function isSchoolEpochDay(day: number, calendar: SchoolCalendar): boolean {
+  const weekday = weekdayOfEpochDay(day);
+  if (weekday === 0 || weekday === 6) return false;
+  return calendar.daysOff.length === 0 || !offDays(calendar).has(day);
 }
 
 export function isSchoolDay(date: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): boolean {
-  const weekday = dayOfWeek(date);
-  if (weekday === 0 || weekday === 6) return false;
-  return calendar.daysOff.length === 0 || !offDates(calendar).has(date);
+  return isSchoolEpochDay(epochDayOf(date), calendar);
+}
+
+function onOrNextSchoolEpochDay(day: number, calendar: SchoolCalendar): number {
+  let next = day;
+  while (!isSchoolEpochDay(next, calendar)) next += 1;
+  return next;
 }
 
 /** The date itself when it is a school day, otherwise the next school day. */
 export function onOrNextSchoolDay(date: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
-  let day = date;
-  while (!isSchoolDay(day, calendar)) day = addDays(day, 1);
-  return day;
+  return dateOfEpochDay(onOrNextSchoolEpochDay(epochDayOf(date), calendar));
 }
 
 /**
@@ -44,11 +57,11 @@ export function onOrNextSchoolDay(date: IsoDate, calendar: SchoolCalendar = WEEK
  * The deadline is the last school day in that span, or the first school day after it.
  */
 export function endOfCaseWeek(openedOn: IsoDate, week: number, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
-  const first = addDays(openedOn, 7 * (week - 1));
-  for (let day = addDays(first, 6); day >= first; day = addDays(day, -1)) {
-    if (isSchoolDay(day, calendar)) return day;
+  const first = epochDayOf(openedOn) + 7 * (week - 1);
+  for (let day = first + 6; day >= first; day -= 1) {
+    if (isSchoolEpochDay(day, calendar)) return dateOfEpochDay(day);
   }
-  return onOrNextSchoolDay(addDays(first, 7), calendar);
+  return dateOfEpochDay(onOrNextSchoolEpochDay(first + 7, calendar));
 }
 
 /**
@@ -62,8 +75,8 @@ export function schoolDaysBetween(from: IsoDate, to: IsoDate, calendar: SchoolCa
   // does not grow with the span.
   if (span <= 31) {
     let count = 0;
-    for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) {
-      if (isSchoolDay(day, calendar)) count += 1;
+    for (let day = epochDayOf(from) + 1, last = epochDayOf(to); day <= last; day += 1) {
+      if (isSchoolEpochDay(day, calendar)) count += 1;
     }
     return count;
   }
@@ -75,23 +88,23 @@ export function schoolDaysBetween(from: IsoDate, to: IsoDate, calendar: SchoolCa
   }
   if (calendar.daysOff.length === 0) return count;
   const off = weekdaysOff(calendar);
-  return count - (countUpTo(off, to) - countUpTo(off, from));
+  return count - (countUpTo(off, epochDayOf(to)) - countUpTo(off, epochDayOf(from)));
 }
 
-const weekdaysOffCache = new WeakMap<SchoolCalendar, IsoDate[]>();
+const weekdaysOffCache = new WeakMap<SchoolCalendar, number[]>();
 
 /** The calendar's days off that fall on Monday to Friday, in order. */
-function weekdaysOff(calendar: SchoolCalendar): IsoDate[] {
-  let dates = weekdaysOffCache.get(calendar);
-  if (dates === undefined) {
-    dates = [...offDates(calendar)].filter((date) => dayOfWeek(date) % 6 !== 0).sort();
-    weekdaysOffCache.set(calendar, dates);
+function weekdaysOff(calendar: SchoolCalendar): number[] {
+  let days = weekdaysOffCache.get(calendar);
+  if (days === undefined) {
+    days = [...offDays(calendar)].filter((day) => weekdayOfEpochDay(day) % 6 !== 0).sort((a, b) => a - b);
+    weekdaysOffCache.set(calendar, days);
   }
-  return dates;
+  return days;
 }
 
-/** How many of the sorted dates are on or before `date` (binary search). */
-function countUpTo(sorted: readonly IsoDate[], date: IsoDate): number {
+/** How many of the sorted days are on or before `date` (binary search). */
+function countUpTo(sorted: readonly number[], date: number): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
@@ -104,10 +117,10 @@ function countUpTo(sorted: readonly IsoDate[], date: IsoDate): number {
 
 /** The date `count` school days after `from` (the "15 school days" and "10 working days" rules). */
 export function addSchoolDays(from: IsoDate, count: number, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate {
-  let day = from;
+  let day = epochDayOf(from);
   for (let left = count; left > 0; ) {
-    day = addDays(day, 1);
-    if (isSchoolDay(day, calendar)) left -= 1;
+    day += 1;
+    if (isSchoolEpochDay(day, calendar)) left -= 1;
   }
-  return day;
+  return dateOfEpochDay(day);
 }

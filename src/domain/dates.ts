@@ -11,7 +11,41 @@ export type IsoDate = string;
  * (issue 12). The conversions are the standard era-based civil-calendar formulas.
  */
 
+/*
+ * The same few dates (today, each step's due date) are converted again and again, and in the
+ * workflow sandbox every case starts with cold code: a small memo per direction saves most of it.
+ */
+const MEMO_LIMIT = 4096;
+const epochDays = new Map<IsoDate, number>();
+const isoDates = new Map<number, IsoDate>();
+
 /** Days since 1970-01-01 of a date written YYYY-MM-DD; throws for anything else. */
+export function epochDayOf(date: IsoDate): number {
+  let day = epochDays.get(date);
+  if (day === undefined) {
+    day = toEpochDay(date);
+    if (epochDays.size >= MEMO_LIMIT) epochDays.clear();
+    epochDays.set(date, day);
+  }
+  return day;
+}
+
+/** The date (YYYY-MM-DD) of a count of days since 1970-01-01. */
+export function dateOfEpochDay(epochDay: number): IsoDate {
+  let date = isoDates.get(epochDay);
+  if (date === undefined) {
+    date = fromEpochDay(epochDay);
+    if (isoDates.size >= MEMO_LIMIT) isoDates.clear();
+    isoDates.set(epochDay, date);
+  }
+  return date;
+}
+
+/** 0 = Sunday … 6 = Saturday of a count of days since 1970-01-01 (a Thursday). */
+export function weekdayOfEpochDay(epochDay: number): number {
+  return (((epochDay + 4) % 7) + 7) % 7;
+}
+
 function toEpochDay(date: IsoDate): number {
   const year = Number(date.slice(0, 4));
   const month = Number(date.slice(5, 7));
@@ -53,17 +87,17 @@ export function isIsoDate(value: string): boolean {
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
-  return fromEpochDay(toEpochDay(date) + days);
+  return dateOfEpochDay(epochDayOf(date) + days);
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return toEpochDay(to) - toEpochDay(from);
+  return epochDayOf(to) - epochDayOf(from);
 }
 
 /** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
 export function dayOfWeek(date: IsoDate): number {
-  return (((toEpochDay(date) + 4) % 7) + 7) % 7;
+  return weekdayOfEpochDay(epochDayOf(date));
 }
 
 export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
