@@ -19,6 +19,6 @@ export const idempotencyKeyParameter = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'Repeating a request with the same key returns the first result and changes nothing more',
+  description: 'Repeating a request with the same key changes nothing more: a case action answers with the case as it is then, with the first request applied once',
   schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
 };
