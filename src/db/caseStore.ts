@@ -13,14 +13,18 @@ type Queryable = Pick<Database, 'query'>;
 
 export { summaryColumnsOf, type CaseSummaryColumns } from '../domain/caseRow';
 
-// The events go in as one JSON array and are unpacked by the server: one round trip, and no
-// driver-specific array parameters.
-const INSERT_EVENTS_SQL = `
+/**
+ * Inserts the events of a JSON array parameter, each once (keyed by case and seq). They go in as
+ * one array unpacked by the server: one round trip, and no driver-specific array parameters.
+ */
+const insertEventsFrom = (param: string) => `
   INSERT INTO case_events (case_id, seq, at, on_date, type, phase, step_id, detail)
   SELECT $1, e.seq, e.at, e."on", e.event, e.phase, e."stepId", e.detail
-  FROM jsonb_to_recordset($2::jsonb)
+  FROM jsonb_to_recordset(${param}::jsonb)
     AS e(seq integer, at timestamptz, "on" date, event text, phase text, "stepId" text, detail jsonb)
-  ON CONFLICT (case_id, seq) DO NOTHING
+  ON CONFLICT (case_id, seq) DO NOTHING`;
+
+const INSERT_EVENTS_SQL = `${insertEventsFrom('$2')}
   RETURNING seq
 `;
 
@@ -33,22 +37,17 @@ const FIX_EVENT_DATES_SQL = `
   RETURNING e.seq
 `;
 
-/**
- * The case's steps become exactly those of its view: new ones inserted, changed ones updated,
- * any the view no longer has removed. Unchanged rows are not touched.
- */
-const WRITE_STEPS_SQL = `
-  WITH incoming AS (
+/** The columns of a step row, from a JSON step of the view ($openedOn dates steps stored before createdOn). */
+const incomingSteps = (source: string, openedOn: string) => `
     SELECT s."stepId" AS step_id, s.phase, s.title, s."dueOn" AS due_on, s.status,
-           coalesce(s."createdOn", $5::date) AS created_on, s."completedOn" AS completed_on
-    FROM jsonb_to_recordset($4::jsonb)
-      AS s("stepId" text, phase text, title text, "dueOn" date, status text, "createdOn" date, "completedOn" date)
-  ), removed AS (
-    DELETE FROM case_steps
-     WHERE case_id = $1 AND step_id NOT IN (SELECT step_id FROM incoming)
-  )
+           coalesce(s."createdOn", ${openedOn}::date) AS created_on, s."completedOn" AS completed_on
+    FROM ${source}
+      AS s("stepId" text, phase text, title text, "dueOn" date, status text, "createdOn" date, "completedOn" date)`;
+
+/** Inserts the `incoming` steps and updates the changed ones; unchanged rows are not touched. */
+const upsertIncomingSteps = (schoolId: string, tovholder: string) => `
   INSERT INTO case_steps (case_id, step_id, school_id, tovholder, phase, title, due_on, status, created_on, completed_on)
-  SELECT $1, step_id, $2, $3, phase, title, due_on, status, created_on, completed_on FROM incoming
+  SELECT $1, step_id, ${schoolId}, ${tovholder}, phase, title, due_on, status, created_on, completed_on FROM incoming
   ON CONFLICT (case_id, step_id) DO UPDATE SET
     school_id = EXCLUDED.school_id,
     tovholder = EXCLUDED.tovholder,
@@ -62,7 +61,19 @@ const WRITE_STEPS_SQL = `
          case_steps.status, case_steps.created_on, case_steps.completed_on)
         IS DISTINCT FROM
         (EXCLUDED.school_id, EXCLUDED.tovholder, EXCLUDED.phase, EXCLUDED.title, EXCLUDED.due_on,
-         EXCLUDED.status, EXCLUDED.created_on, EXCLUDED.completed_on)
+         EXCLUDED.status, EXCLUDED.created_on, EXCLUDED.completed_on)`;
+
+/**
+ * The case's steps become exactly those of its view: new ones inserted, changed ones updated,
+ * any the view no longer has removed. Unchanged rows are not touched.
+ */
+const WRITE_STEPS_SQL = `
+  WITH incoming AS (${incomingSteps('jsonb_to_recordset($4::jsonb)', '$5')}
+  ), removed AS (
+    DELETE FROM case_steps
+     WHERE case_id = $1 AND step_id NOT IN (SELECT step_id FROM incoming)
+  )
+  ${upsertIncomingSteps('$2', '$3')}
 `;
 
 /** Every column the cases row derives from its view, rewritten from the stored view itself. */
@@ -162,37 +173,12 @@ const APPLY_CHANGES_SQL = `
 const WRITE_CASE_CHANGES_SQL = `
   WITH applied AS (
     ${APPLY_CHANGES_SQL.replace('RETURNING case_id', "RETURNING case_id, view -> 'steps' AS steps")}
-  ), incoming AS (
-    SELECT s."stepId" AS step_id, s.phase, s.title, s."dueOn" AS due_on, s.status,
-           coalesce(s."createdOn", $6::date) AS created_on, s."completedOn" AS completed_on
-    FROM applied, jsonb_to_recordset(applied.steps)
-      AS s("stepId" text, phase text, title text, "dueOn" date, status text, "createdOn" date, "completedOn" date)
+  ), incoming AS (${incomingSteps('applied, jsonb_to_recordset(applied.steps)', '$6')}
   ), removed AS (
     DELETE FROM case_steps
      WHERE case_id = $1 AND EXISTS (SELECT 1 FROM applied) AND step_id NOT IN (SELECT step_id FROM incoming)
-  ), stepped AS (
-    INSERT INTO case_steps (case_id, step_id, school_id, tovholder, phase, title, due_on, status, created_on, completed_on)
-    SELECT $1, step_id, $3, $5, phase, title, due_on, status, created_on, completed_on FROM incoming
-    ON CONFLICT (case_id, step_id) DO UPDATE SET
-      school_id = EXCLUDED.school_id,
-      tovholder = EXCLUDED.tovholder,
-      phase = EXCLUDED.phase,
-      title = EXCLUDED.title,
-      due_on = EXCLUDED.due_on,
-      status = EXCLUDED.status,
-      created_on = EXCLUDED.created_on,
-      completed_on = EXCLUDED.completed_on
-    WHERE (case_steps.school_id, case_steps.tovholder, case_steps.phase, case_steps.title, case_steps.due_on,
-           case_steps.status, case_steps.created_on, case_steps.completed_on)
-          IS DISTINCT FROM
-          (EXCLUDED.school_id, EXCLUDED.tovholder, EXCLUDED.phase, EXCLUDED.title, EXCLUDED.due_on,
-           EXCLUDED.status, EXCLUDED.created_on, EXCLUDED.completed_on)
-  ), recorded AS (
-    INSERT INTO case_events (case_id, seq, at, on_date, type, phase, step_id, detail)
-    SELECT $1, e.seq, e.at, e."on", e.event, e.phase, e."stepId", e.detail
-    FROM jsonb_to_recordset($13::jsonb)
-      AS e(seq integer, at timestamptz, "on" date, event text, phase text, "stepId" text, detail jsonb)
-    ON CONFLICT (case_id, seq) DO NOTHING
+  ), stepped AS (${upsertIncomingSteps('$3', '$5')}
+  ), recorded AS (${insertEventsFrom('$13')}
   )
   SELECT count(*)::integer AS written FROM applied
 `;
