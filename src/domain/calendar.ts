@@ -52,6 +52,15 @@ export function onOrNextSchoolDay(date: IsoDate, calendar: SchoolCalendar = WEEK
   return dateOfEpochDay(onOrNextSchoolEpochDay(epochDayOf(date), calendar));
 }
 
+/** Every school day from `from` to `to`, both included, in order (the absence figures count on them). */
+export function schoolDatesBetween(from: IsoDate, to: IsoDate, calendar: SchoolCalendar = WEEKDAYS_ONLY): IsoDate[] {
+  const dates: IsoDate[] = [];
+  for (let day = epochDayOf(from), last = epochDayOf(to); day <= last; day += 1) {
+    if (isSchoolEpochDay(day, calendar)) dates.push(dateOfEpochDay(day));
+  }
+  return dates;
+}
+
 /**
  * "Due end of week n": week n of a case is days 7(n−1)…7n−1 from the opening day (day 0).
  * The deadline is the last school day in that span, or the first school day after it.

@@ -1,9 +1,8 @@
-/** The school days of a span, walked fast, are exactly the days `isSchoolDay` says are school days. */
+/** The school days of a span (the figures count on them) are exactly the days `isSchoolDay` says are school days. */
 import { describe, expect, it } from 'vitest';
-import { isSchoolDay } from '../../src/domain/calendar';
+import { isSchoolDay, schoolDatesBetween } from '../../src/domain/calendar';
 import { addDays } from '../../src/domain/dates';
 import { danishPublicHolidays } from '../../src/domain/danishHolidays';
-import { schoolDaysBetween } from '../../src/school/schoolDays';
 
 describe('school days between two dates', () => {
   it('are the days isSchoolDay counts, across year ends, a leap day and holidays that cross a month', () => {
@@ -23,9 +22,9 @@ describe('school days between two dates', () => {
     ] as const) {
       const dayByDay: string[] = [];
       for (let day: string = from; day <= to; day = addDays(day, 1)) if (isSchoolDay(day, calendar)) dayByDay.push(day);
-      expect(schoolDaysBetween(from, to, calendar)).toEqual(dayByDay);
+      expect(schoolDatesBetween(from, to, calendar)).toEqual(dayByDay);
     }
     // Thursday 29 February 2024 is a school day; the winter holiday week is not.
-    expect(schoolDaysBetween('2024-02-12', '2024-03-01', calendar)).toEqual(['2024-02-19', '2024-02-20', '2024-02-21', '2024-02-22', '2024-02-23', '2024-02-26', '2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01']);
+    expect(schoolDatesBetween('2024-02-12', '2024-03-01', calendar)).toEqual(['2024-02-19', '2024-02-20', '2024-02-21', '2024-02-22', '2024-02-23', '2024-02-26', '2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01']);
   });
 });
