@@ -5,7 +5,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE_CONVERTERS } from '../src/temporal/dataConverter';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../src/temporal/workflowBundle';
 import { WORKFLOWS_PATH } from '../src/worker';
 
 const target = process.argv[2];
@@ -14,7 +14,7 @@ if (target === undefined || target.startsWith('-')) {
   process.exit(2);
 }
 const file = path.resolve(target);
-const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: new DefaultLogger('WARN') });
+const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_OPTIONS, logger: new DefaultLogger('WARN') });
 await mkdir(path.dirname(file), { recursive: true });
 // Write then rename: a worker starting now never reads half a file.
 await writeFile(`${file}.tmp`, code);

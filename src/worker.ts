@@ -19,6 +19,7 @@ import { ensureOpsporingSchedule } from './school/schedule';
 import { noticeSetup } from './notices/setup';
 import { createLogger, errorFields, type LogFields, type Logger } from './logger';
 import { caseDataConverter } from './temporal/dataConverter';
+import { WORKFLOW_BUNDLE_OPTIONS } from './temporal/workflowBundle';
 import { keyringLogFields, loadKeyring } from './temporal/keyFile';
 import { TASK_QUEUE } from './temporal/names';
 
@@ -34,7 +35,7 @@ export interface CaseWorkerOptions {
   taskQueue?: string;
   activities: ActivityImplementations;
   /**
-   * Prebuilt by `bundleWorkflowCode({ workflowsPath, ...WORKFLOW_BUNDLE_CONVERTERS })` (tests,
+   * Prebuilt by `bundleWorkflowCode({ workflowsPath, ...WORKFLOW_BUNDLE_OPTIONS })` (tests,
    * production), so the sandbox encodes failures too; else WORKFLOWS_PATH is bundled now.
    */
   workflowBundle?: WorkflowBundleOption;
@@ -52,7 +53,9 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     activities: options.activities,
     dataConverter: options.dataConverter,
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules } }),
   });
 }
 

@@ -13,12 +13,13 @@
  *    (the same for the no-op workflow), and its heap per cached case with the workflows on the
  *    main thread (`debugMode`), where a heap snapshot can see them;
  * 4. a two-year case (a seeded case's script, dated back): its event count, history bytes and
- *    how long a cold replay of it takes.
+ *    how long a cold replay of it takes, next to the floor workflow with as many workflow tasks.
  * Prints a table and writes everything to a JSON file (default data/bench/temporal-<time>.json).
  * PostgreSQL: schema `bench_temporal` of BENCH_TEMPORAL_DATABASE_URL's database (default the test
  * server), dropped and made again each run.
  */
 import { fork } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,7 +42,8 @@ import { generateScenario, type CaseScript } from '../../src/seed/plan';
 import { machineTicks } from '../../src/seed/report';
 import { startSeedStack, type SeedStack } from '../../src/seed/stack';
 import { formatMs, summarizeTimings, type TimingSummary } from '../../src/seed/stats';
-import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../../src/temporal/dataConverter';
+import { caseDataConverter } from '../../src/temporal/dataConverter';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../src/temporal/workflowBundle';
 import { Keyring } from '../../src/temporal/keyring';
 import { workflowIdForCase } from '../../src/temporal/names';
 import { WORKFLOWS_PATH } from '../../src/worker';
@@ -301,6 +303,27 @@ async function throughput(p: Path, users: number, seconds: number, runId: string
   };
 }
 
+/**
+ * With BENCH_CPU_PROFILE=DIR, a CPU profile of this process's main thread (the API, the client and
+ * the worker's activities) while `work` runs, written to DIR/<name>.cpuprofile.
+ */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, `${name.replace(/[^\w-]+/g, '_')}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 interface MemoryPoint {
   cached: number;
   rssMb: number;
@@ -482,10 +505,15 @@ interface LongCaseResult {
   historyBytes: number;
   lastRunEvents: number;
   lastRunHistoryBytes: number;
+  /** Workflow tasks in the last run. */
+  workflowTasks: number;
   replayMs: TimingSummary;
+  /** The floor workflow with as many workflow tasks (an update and its local activity each), replayed the same way. */
+  floorEvents: number;
+  floorReplayMs: TimingSummary;
 }
 
-async function longCase(stack: SeedStack, caseBundle: string, dataConverter: ReturnType<typeof caseDataConverter>, today: string, runId: string): Promise<LongCaseResult> {
+async function longCase(stack: SeedStack, caseBundle: string, bareBundle: string, dataConverter: ReturnType<typeof caseDataConverter>, today: string, runId: string): Promise<LongCaseResult> {
   let script = longCaseScript(today, 182, runId);
   let result = await runScripts(stack.service, [script], { concurrency: 1 });
   if (result.failed > 0) {
@@ -509,16 +537,15 @@ async function longCase(stack: SeedStack, caseBundle: string, dataConverter: Ret
   const bytes = (h: proto.temporal.api.history.v1.IHistory) => proto.temporal.api.history.v1.History.encode(h).finish().length;
   const lastRun = histories.at(-1) ?? {};
   // Cold replays of the last run (each a new workflow on the replay worker: a cache miss).
-  const samples: number[] = [];
-  const replays = 11;
-  const inputs = Array.from({ length: replays }, () => ({ workflowId, history: lastRun }));
-  let mark = process.hrtime.bigint();
-  for await (const outcome of Worker.runReplayHistories({ workflowBundle: { codePath: caseBundle }, dataConverter, replayName: 'bench-long-case' }, inputs)) {
-    const now = process.hrtime.bigint();
-    if (outcome.error) throw new TemporalBenchFailure(`the long case did not replay: ${outcome.error.name}`);
-    samples.push(Number(now - mark) / 1e6);
-    mark = now;
-  }
+  const replayMs = await profiled('long-case-replay', () => coldReplays(caseBundle, dataConverter, workflowId, lastRun));
+  // The same number of workflow tasks, each an update with its local activity, on the floor
+  // workflow: what replaying that many tasks costs the SDK with next to no workflow code.
+  const tasks = (lastRun.events ?? []).filter((event) => event.eventType === proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length;
+  const floorId = `bench-floor-replay-${runId}`;
+  const floor = await stack.client.workflow.start(floorWorkflow, { taskQueue: BARE_QUEUE, workflowId: floorId, args: [floorId] });
+  for (let i = 1; i < tasks; i += 1) await floor.executeUpdate(recordUpdate, { args: [{ note: 'replay' }] });
+  const floorHistory = await floor.fetchHistory();
+  const floorReplayMs = await coldReplays(bareBundle, dataConverter, floorId, floorHistory);
   return {
     openedOn: script.open.openedOn,
     ageDays: Math.round((Date.parse(today) - Date.parse(script.open.openedOn)) / 86_400_000),
@@ -528,9 +555,25 @@ async function longCase(stack: SeedStack, caseBundle: string, dataConverter: Ret
     historyBytes: histories.reduce((n, h) => n + bytes(h), 0),
     lastRunEvents: lastRun.events?.length ?? 0,
     lastRunHistoryBytes: bytes(lastRun),
-    // The first includes the replay worker's start; the rest are one cold replay each.
-    replayMs: summarizeTimings(samples.slice(1)),
+    workflowTasks: tasks,
+    replayMs,
+    floorEvents: floorHistory.events?.length ?? 0,
+    floorReplayMs,
   };
+}
+
+/** Eleven cold replays of one history (each a new workflow on the replay worker: a cache miss); the first, which includes the replay worker's start, is left out. */
+async function coldReplays(bundle: string, dataConverter: ReturnType<typeof caseDataConverter>, workflowId: string, history: proto.temporal.api.history.v1.IHistory): Promise<TimingSummary> {
+  const samples: number[] = [];
+  const inputs = Array.from({ length: 11 }, () => ({ workflowId, history }));
+  let mark = process.hrtime.bigint();
+  for await (const outcome of Worker.runReplayHistories({ workflowBundle: { codePath: bundle }, dataConverter, replayName: `bench-replay-${workflowId}` }, inputs)) {
+    const now = process.hrtime.bigint();
+    if (outcome.error) throw new TemporalBenchFailure(`${workflowId} did not replay: ${outcome.error.name}`);
+    samples.push(Number(now - mark) / 1e6);
+    mark = now;
+  }
+  return summarizeTimings(samples.slice(1));
 }
 
 function tableLines(head: string[], rows: string[][]): string[] {
@@ -564,8 +607,8 @@ export async function runTemporalBench(argv: string[]): Promise<void> {
   print('bundling the case workflows and the bare workflows…');
   const caseBundle = path.join(scratch, 'case-bundle.js');
   const bareBundle = path.join(scratch, 'bare-bundle.js');
-  await writeFile(caseBundle, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger })).code);
-  await writeFile(bareBundle, (await bundleWorkflowCode({ workflowsPath: path.join(here, 'workflows.ts'), ...WORKFLOW_BUNDLE_CONVERTERS, logger })).code);
+  await writeFile(caseBundle, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_OPTIONS, logger })).code);
+  await writeFile(bareBundle, (await bundleWorkflowCode({ workflowsPath: path.join(here, 'workflows.ts'), ...WORKFLOW_BUNDLE_OPTIONS, logger })).code);
 
   const stack = await startSeedStack({
     logger: createLogger({ level: 'warn', format: 'text' }),
@@ -622,7 +665,7 @@ export async function runTemporalBench(argv: string[]): Promise<void> {
     const thr: ThroughputResult[] = [];
     for (const users of options.only.has('throughput') ? options.users : []) {
       for (const p of [paths.case, paths.bare, paths.floor]) {
-        const result = await throughput(p, users, options.throughputSeconds, runId, stack);
+        const result = await profiled(`throughput-${users}-${p.name}`, () => throughput(p, users, options.throughputSeconds, runId, stack));
         print(`  ${users} users, ${p.name}: ${result.perSecond.toFixed(1)} /s`);
         thr.push(result);
       }
@@ -665,7 +708,7 @@ export async function runTemporalBench(argv: string[]): Promise<void> {
     }
 
     print('4. a long case: history and replay');
-    const long = options.only.has('long') ? await part('long case', () => longCase(stack, caseBundle, dataConverter, today, runId)) : undefined;
+    const long = options.only.has('long') ? await part('long case', () => longCase(stack, caseBundle, bareBundle, dataConverter, today, runId)) : undefined;
 
     // ---- the table ----
     const floorName = paths.floor.name;
@@ -707,7 +750,8 @@ export async function runTemporalBench(argv: string[]): Promise<void> {
     if (long) print(
       `long case: opened ${long.openedOn} (${long.ageDays} days ago), ${long.actions} actions, ${long.runs} run(s): ${long.events} events, ` +
         `${(long.historyBytes / 1024).toFixed(0)} KB of history (last run ${long.lastRunEvents} events, ${(long.lastRunHistoryBytes / 1024).toFixed(0)} KB); ` +
-        `cold replay of the last run median ${formatMs(long.replayMs.medianMs)}, p99 ${formatMs(long.replayMs.p99Ms)}`,
+        `cold replay of the last run (${long.workflowTasks} workflow tasks) median ${formatMs(long.replayMs.medianMs)}, p99 ${formatMs(long.replayMs.p99Ms)}; ` +
+        `the floor workflow with as many tasks (${long.floorEvents} events) median ${formatMs(long.floorReplayMs.medianMs)}, p99 ${formatMs(long.floorReplayMs.p99Ms)}`,
     );
 
     const caseMem = mem.find((m) => m.kind === 'case' && !m.debugMode);

@@ -22,7 +22,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import pg from 'pg';
 import { localSigningKey, LOCAL_ISSUER, signToken } from '../../src/access';
 import { danishDateOf } from '../../src/domain/dates';
-import { WORKFLOW_BUNDLE_CONVERTERS } from '../../src/temporal/dataConverter';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../src/temporal/workflowBundle';
 import { startDevServer } from '../../src/temporal/devServer';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { createTestDatabaseLocation } from '../../test/support/databases';
@@ -113,7 +113,7 @@ async function main(): Promise<number> {
   const processes: Proc[] = [];
   const [server, bundle] = await Promise.all([
     startDevServer({ dataDir, namespace: 'default', port: 0, ephemeral: true, headless: true, cliPath: TEMPORAL_CLI }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_OPTIONS, logger: new DefaultLogger('WARN') }),
   ]);
   const bundlePath = path.join(dataDir, 'workflow-bundle.js');
   await writeFile(bundlePath, bundle.code);

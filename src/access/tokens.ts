@@ -16,6 +16,7 @@ import {
   SignJWT,
   type JSONWebKeySet,
   type JWK,
+  type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
 import { principalClaims, principalFrom, type Principal, type Role } from './principal';
@@ -55,19 +56,47 @@ export interface VerifierOptions {
   keys: JWTVerifyGetKey;
   issuer: string;
   audience: string;
+  /** The current instant (tests move it); default the clock. */
+  now?: () => number;
 }
 
+/** Seconds past `exp` a token is still accepted (clocks of the provider and this service differ). */
+const CLOCK_TOLERANCE_SECONDS = 30;
+/**
+ * A verified token is remembered for at most this long (and never past its expiry), so each
+ * request of a signed-in person does not check the signature again; a key the provider has
+ * withdrawn stops being trusted within it.
+ */
+const VERIFIED_FOR_MS = 60_000;
+const REMEMBERED_TOKENS = 1_000;
+
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
+  const now = options.now ?? Date.now;
+  const verified = new Map<string, { principal: Principal; until: number }>();
+  const remember = (token: string, principal: Principal, expSeconds: number) => {
+    if (verified.size >= REMEMBERED_TOKENS) {
+      // The oldest entry goes first (a Map keeps insertion order).
+      const oldest = verified.keys().next();
+      if (!oldest.done) verified.delete(oldest.value);
+    }
+    verified.set(token, { principal, until: Math.min(now() + VERIFIED_FOR_MS, (expSeconds + CLOCK_TOLERANCE_SECONDS) * 1000) });
+  };
   return {
     async verify(token) {
-      let payload: unknown;
+      const known = verified.get(token);
+      if (known !== undefined) {
+        if (now() < known.until) return known.principal;
+        verified.delete(token);
+      }
+      let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, options.keys, {
           issuer: options.issuer,
           audience: options.audience,
           algorithms: ACCEPTED_ALGORITHMS,
           requiredClaims: ['exp', 'sub'],
-          clockTolerance: 30,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          currentDate: new Date(now()),
         }));
       } catch (error) {
         if (error instanceof IdentityProviderUnavailable) throw error;
@@ -75,7 +104,10 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       }
       const claims = principalClaims.safeParse(payload);
       if (!claims.success) throw new TokenRejected('bad_claims');
-      return principalFrom(claims.data);
+      const principal = principalFrom(claims.data);
+      // `exp` is required above, so jose has checked it is a number.
+      if (payload.exp !== undefined) remember(token, principal, payload.exp);
+      return principal;
     },
   };
 }

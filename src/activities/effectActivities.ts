@@ -1,24 +1,29 @@
 /**
  * The one effect step of a case action (the outbox pattern): the action's new events, the
- * changes to the case's row, its letter drafts and its notices written in ONE transaction. Run
- * by the workflow as a local activity; idempotent by case and seq, as Temporal runs it at least
- * once. It receives the new events and the few facts the row needs, never the case view: what
- * letters and notices read of the case comes from the row this same transaction just wrote.
+ * changes to the case's row, its letter drafts and its notices written in ONE transaction (just
+ * one statement when the action calls for no letter or notice). Run by the workflow as a local
+ * activity; idempotent by case and seq, as Temporal runs it at least once. It receives the new
+ * events and the few facts the row needs, never the case view: what letters and notices read of
+ * the case is read back by the same statement that wrote the row.
  *
  * Also the alert when a case's effects have failed for too long (see src/domain/effectPolicy.ts).
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Database } from '../db/types';
-import { currentViewOf, writeCaseChanges, type CaseChanges } from '../db/caseStore';
+import { writeCaseChanges, type CaseChanges, type ReadBack, type WrittenCaseChanges } from '../db/caseStore';
 import type { CaseRowFacts, CaseViewPart, CaseViewParts } from '../domain/caseRow';
 import { PERMANENT_SQLSTATE_CLASSES, type PermanentEffectFailure } from '../domain/effectPolicy';
-import type { CaseView, HistoryEntry } from '../domain/schemas';
+import type { HistoryEntry } from '../domain/schemas';
 import { letterKindFor } from '../letters/kinds';
 import { LETTER_FACT_PARTS, type Redrafting } from '../letters/redraft';
+import { OPEN_DRAFTS_JSON_SQL, openDraftsFromJson } from '../letters/store';
 import type { Mailer } from '../notices/mailer';
 import { noticesFor } from '../notices/kinds';
 import type { createLetterDrafting } from './letterActivities';
 import type { createNoticeQueueing } from './noticeActivities';
+
+/** The case's open drafts, read in the effect step's own statement. */
+const OPEN_DRAFTS_READ_BACK: ReadBack = { column: 'open_drafts', sql: OPEN_DRAFTS_JSON_SQL };
 
 export interface CaseEffectsInput {
   caseId: string;
@@ -119,26 +124,35 @@ export function createEffectActivities(deps: EffectActivityDeps) {
       // open drafts need checking only when a part their facts come from changed.
       const needsFacts = events.some((entry) => letterKindFor(entry) !== undefined) || noticesFor(events, placeholderFacts(input)).length > 0;
       const letterFactsMayChange = LETTER_FACT_PARTS.some((part) => Object.hasOwn(input.changed, part));
+      // Open drafts are read in the write's own statement, only when the step may change their facts.
+      const readBack = letterFactsMayChange ? [OPEN_DRAFTS_READ_BACK] : [];
+      const openDraftsIn = (written: WrittenCaseChanges) => openDraftsFromJson(written.readBack[OPEN_DRAFTS_READ_BACK.column]);
       let result: CaseEffectsResult;
       try {
-        result = await deps.db.transaction(async (tx) => {
-          await writeCaseChanges(tx, changes);
-          if (!needsFacts && !letterFactsMayChange) return { drafted: 0, queued: 0 };
-          // Read back at most once, and for the redraft check only when the case has open drafts.
-          let read: Promise<CaseView | undefined> | undefined;
-          const viewOf = () => (read ??= currentViewOf(tx, caseId));
-          const within = inTransaction(deps.db, tx);
-          let drafted = 0;
-          let queued = 0;
-          if (needsFacts) {
-            const view = await viewOf();
+        if (!needsFacts) {
+          // No letter or notice to write with it: the one statement is atomic by itself. A redraft
+          // it calls for follows in its own transaction; should that fail, the retried step
+          // writes nothing twice and checks the drafts again.
+          const written = await writeCaseChanges(deps.db, changes, readBack);
+          const { view } = written;
+          const redrafted =
+            letterFactsMayChange && view !== undefined
+              ? (await deps.redrafting.checkCase(deps.db, caseId, () => Promise.resolve(view), openDraftsIn(written))).redrafted
+              : 0;
+          result = { drafted: redrafted, queued: 0 };
+        } else {
+          // Letters and notices commit with the events that called for them (the outbox).
+          result = await deps.db.transaction(async (tx) => {
+            const written = await writeCaseChanges(tx, changes, readBack);
+            const { view } = written;
             if (view === undefined) return { drafted: 0, queued: 0 };
-            drafted += (await deps.drafting(within, { caseId, events, view })).drafted;
-            queued += (await deps.queueing.queueIn(within, { caseId, events, view })).queued;
-          }
-          if (letterFactsMayChange) drafted += (await deps.redrafting.checkCase(within, caseId, viewOf)).redrafted;
-          return { drafted, queued };
-        });
+            const within = inTransaction(deps.db, tx);
+            let drafted = (await deps.drafting(within, { caseId, events, view })).drafted;
+            const queued = (await deps.queueing.queueIn(within, { caseId, events, view })).queued;
+            if (letterFactsMayChange) drafted += (await deps.redrafting.checkCase(within, caseId, () => Promise.resolve(view), openDraftsIn(written))).redrafted;
+            return { drafted, queued };
+          });
+        }
       } catch (error) {
         throw classifyEffectFailure(error);
       }

@@ -168,20 +168,28 @@ const APPLY_CHANGES_SQL = `
  * One effect step's writes in one statement (one round trip): the row as APPLY_CHANGES_SQL moves
  * it, the case's steps made those of the view it now holds (only when the row moved: an older
  * step leaves the steps alone), and the events, each once. Data-modifying CTEs all see the rows as
- * they were before the statement, so the steps are read from the row APPLY returns, not the table.
+ * they were before the statement, so the steps are read from the row APPLY returns, not the table;
+ * for the same reason the view after the write is the applied one, or, when the row did not move
+ * (a retried or older step), the row as it was, which is then still the newest.
  */
-const WRITE_CASE_CHANGES_SQL = `
+const writeCaseChangesSql = (readBack: readonly ReadBack[]) => `
   WITH applied AS (
-    ${APPLY_CHANGES_SQL.replace('RETURNING case_id', "RETURNING case_id, view -> 'steps' AS steps")}
-  ), incoming AS (${incomingSteps('applied, jsonb_to_recordset(applied.steps)', '$6')}
+    ${APPLY_CHANGES_SQL.replace('RETURNING case_id', "RETURNING case_id, view")}
+  ), incoming AS (${incomingSteps("applied, jsonb_to_recordset(applied.view -> 'steps')", '$6')}
   ), removed AS (
     DELETE FROM case_steps
      WHERE case_id = $1 AND EXISTS (SELECT 1 FROM applied) AND step_id NOT IN (SELECT step_id FROM incoming)
   ), stepped AS (${upsertIncomingSteps('$3', '$5')}
   ), recorded AS (${insertEventsFrom('$13')}
   )
-  SELECT count(*)::integer AS written FROM applied
+  SELECT (SELECT count(*) FROM applied)::integer AS written,
+         (SELECT (v.view - 'history') || '{"history":[]}'::jsonb
+            FROM (SELECT view FROM applied UNION ALL SELECT view FROM cases WHERE case_id = $1 AND NOT EXISTS (SELECT 1 FROM applied)) AS v
+         ) AS view${readBack.map((extra) => `,
+         (${extra.sql}) AS ${extra.column}`).join('')}
 `;
+
+const WRITE_CASE_CHANGES_SQL = writeCaseChangesSql([]);
 
 export interface CaseChanges {
   row: CaseRowFacts;
@@ -191,11 +199,44 @@ export interface CaseChanges {
 }
 
 /**
- * Writes one effect step's events and row changes inside the caller's transaction. Idempotent:
- * events are keyed by case and seq, and the row only moves forward.
+ * A scalar subquery read in the same statement as an effect step's write ($1 is the case's id):
+ * what the step's follow-up needs, without another round trip. It sees the tables as they were
+ * before the statement, so it may read only tables the write does not change.
  */
-export async function writeCaseChanges(tx: Queryable, { row, changed, removed, events }: CaseChanges): Promise<void> {
-  await tx.query(WRITE_CASE_CHANGES_SQL, [
+export interface ReadBack {
+  /** A plain SQL identifier: the result's key. */
+  column: string;
+  sql: string;
+}
+
+export interface WrittenCaseChanges {
+  /** False when the row was already as new (a retried step) and nothing moved. */
+  written: boolean;
+  /** The case's view after the write, its history left out (what letters and notices read); undefined when there is no row. */
+  view: CaseView | undefined;
+  /** Each read-back's value by its column. */
+  readBack: Record<string, unknown>;
+}
+
+const writeSqlCache = new Map<string, string>();
+
+/**
+ * Writes one effect step's events and row changes, and reads back the view as it now is (and any
+ * `readBack`), in one statement. Idempotent: events are keyed by case and seq, and the row only
+ * moves forward. Atomic by itself; a caller that writes more with it passes its transaction.
+ */
+export async function writeCaseChanges(
+  tx: Queryable,
+  { row, changed, removed, events }: CaseChanges,
+  readBack: readonly ReadBack[] = [],
+): Promise<WrittenCaseChanges> {
+  const key = readBack.map((extra) => `${extra.column}:${extra.sql}`).join('\n');
+  let sql = readBack.length === 0 ? WRITE_CASE_CHANGES_SQL : writeSqlCache.get(key);
+  if (sql === undefined) {
+    sql = writeCaseChangesSql(readBack);
+    writeSqlCache.set(key, sql);
+  }
+  const [result] = await tx.query<{ written: number; view: CaseView | null } & Record<string, unknown>>(sql, [
     row.caseId,
     row.pupilRef,
     row.schoolId,
@@ -213,6 +254,9 @@ export async function writeCaseChanges(tx: Queryable, { row, changed, removed, e
     removed,
     row.asOf,
   ]);
+  const values: Record<string, unknown> = {};
+  for (const extra of readBack) values[extra.column] = result?.[extra.column];
+  return { written: (result?.written ?? 0) > 0, view: result?.view ?? undefined, readBack: values };
 }
 
 /** The stored view without its history: what letters and notices read of a case. */

@@ -101,10 +101,11 @@ function openPostgres(connectionString: string): Driver {
     console.error(`database: idle connection failed (${error.code ?? 'no code'})`);
   });
 
+  const statement = preparedStatements();
   return {
     kind: 'postgres',
     async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-      return (await pool.query<R>(sql, [...params])).rows;
+      return (await pool.query<R>(statement(sql, params))).rows;
     },
     async transaction<T>(work: (tx: ScriptTransaction) => Promise<T>): Promise<T> {
       const client = await pool.connect();
@@ -116,7 +117,7 @@ function openPostgres(connectionString: string): Driver {
       const handle: ScriptTransaction = {
         async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
           guard();
-          return (await client.query<R>(sql, [...params])).rows;
+          return (await client.query<R>(statement(sql, params))).rows;
         },
         async exec(sql: string): Promise<void> {
           guard();
@@ -143,6 +144,29 @@ function openPostgres(connectionString: string): Driver {
     async close(): Promise<void> {
       if (!pool.ended) await pool.end();
     },
+  };
+}
+
+/** Distinct statements a process names; past this, statements are planned each time again. */
+const NAMED_STATEMENTS = 500;
+
+/**
+ * Each distinct parameterised statement gets a name, so every connection prepares it once and the
+ * server keeps its plan: an effect step's write was planned in about as long as it ran (0.5 ms).
+ * Our statements are constants with parameters, so the names stay few; the cap keeps a stray
+ * dynamic one from growing every connection's list of prepared statements.
+ */
+function preparedStatements(): (sql: string, params: readonly unknown[]) => pg.QueryConfig {
+  const names = new Map<string, string>();
+  return (sql, params) => {
+    const values = [...params];
+    if (values.length === 0) return { text: sql, values };
+    let name = names.get(sql);
+    if (name === undefined && names.size < NAMED_STATEMENTS) {
+      name = `s${names.size + 1}`;
+      names.set(sql, name);
+    }
+    return name === undefined ? { text: sql, values } : { name, text: sql, values };
   };
 }
 

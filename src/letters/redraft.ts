@@ -46,9 +46,15 @@ export interface Redrafting {
   redraft(db: Database, view: CaseView, draft: OpenDraft, by: string | null): Promise<string | null>;
   /**
    * Checks every open draft of the case against its current facts; counts the drafts made and
-   * those marked. The view is read only when the case has an open draft to compare.
+   * those marked. The view is read only when the case has an open draft to compare; `open`, when
+   * the caller has read the open drafts already (OPEN_DRAFTS_JSON_SQL), saves reading them again.
    */
-  checkCase(db: Database, caseId: string, viewOf: () => Promise<CaseView | undefined>): Promise<{ redrafted: number; marked: number }>;
+  checkCase(
+    db: Database,
+    caseId: string,
+    viewOf: () => Promise<CaseView | undefined>,
+    open?: readonly OpenDraft[],
+  ): Promise<{ redrafted: number; marked: number }>;
 }
 
 export function createRedrafting(templates: LetterTemplates): Redrafting {
@@ -63,11 +69,11 @@ export function createRedrafting(templates: LetterTemplates): Redrafting {
   };
   return {
     redraft,
-    async checkCase(db, caseId, viewOf) {
+    async checkCase(db, caseId, viewOf, known) {
       const store = createLetterDraftStore(db);
       let redrafted = 0;
       let marked = 0;
-      const open = (await store.openDrafts(caseId)).filter((draft) => draft.facts !== null);
+      const open = (known ?? (await store.openDrafts(caseId))).filter((draft) => draft.facts !== null);
       if (open.length === 0) return { redrafted, marked };
       const view = await viewOf();
       if (view === undefined) return { redrafted, marked };

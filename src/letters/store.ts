@@ -54,6 +54,22 @@ export interface OpenDraft {
   factsChangedAt: string | null;
 }
 
+/**
+ * The case's open drafts ($1 its id) as one JSON array, oldest first: read on its own, or in the
+ * same statement as an effect step's write (src/db/caseStore.ts, ReadBack).
+ */
+export const OPEN_DRAFTS_JSON_SQL = `
+  SELECT coalesce(jsonb_agg(jsonb_build_object(
+           'draftId', draft_id, 'kind', kind, 'sourceSeq', source_seq, 'generation', generation,
+           'facts', facts, 'revisions', revisions, 'factsChangedAt', facts_changed_at
+         ) ORDER BY source_seq, kind), '[]'::jsonb)
+    FROM letter_drafts WHERE case_id = $1 AND status = 'draft'`;
+
+/** What OPEN_DRAFTS_JSON_SQL answers, as drafts (written by our own statement, so its shape is known). */
+export function openDraftsFromJson(json: unknown): OpenDraft[] {
+  return Array.isArray(json) ? (json as OpenDraft[]) : [];
+}
+
 export type RedraftResult = { outcome: 'redrafted'; draft: LetterDraft } | { outcome: 'not_found' } | { outcome: 'already_decided'; draft: LetterDraft };
 
 export interface LetterDraftStore {
@@ -293,28 +309,8 @@ export function createLetterDraftStore(db: Database, source: LetterPeopleSource 
     },
 
     async openDrafts(caseId) {
-      const rows = await db.query<{
-        draft_id: string;
-        kind: LetterKind;
-        source_seq: number;
-        generation: number;
-        facts: Record<string, string> | null;
-        revisions: number;
-        facts_changed_at: string | null;
-      }>(
-        `SELECT draft_id, kind, source_seq, generation, facts, revisions, facts_changed_at
-           FROM letter_drafts WHERE case_id = $1 AND status = 'draft' ORDER BY source_seq, kind`,
-        [caseId],
-      );
-      return rows.map((row) => ({
-        draftId: row.draft_id,
-        kind: row.kind,
-        sourceSeq: row.source_seq,
-        generation: row.generation,
-        facts: row.facts,
-        revisions: row.revisions,
-        factsChangedAt: row.facts_changed_at,
-      }));
+      const [row] = await db.query<{ drafts: unknown }>(`SELECT (${OPEN_DRAFTS_JSON_SQL}) AS drafts`, [caseId]);
+      return openDraftsFromJson(row?.drafts);
     },
 
     async supersede(old, successor, by) {

@@ -17,8 +17,8 @@ const here = fileURLToPath(import.meta.url);
  */
 export const FAILURE_CONVERTER_PATH = path.join(path.dirname(here), `failureConverter${path.extname(here)}`);
 
-/** For `bundleWorkflowCode({ workflowsPath, ...WORKFLOW_BUNDLE_CONVERTERS })`: a prebuilt bundle must carry the failure converter. */
-export const WORKFLOW_BUNDLE_CONVERTERS = { failureConverterPath: FAILURE_CONVERTER_PATH } as const;
+/** For `bundleWorkflowCode({ workflowsPath, ...WORKFLOW_BUNDLE_OPTIONS })`: a prebuilt bundle must carry the failure converter. */
+export const WORKFLOW_BUNDLE_OPTIONS = { failureConverterPath: FAILURE_CONVERTER_PATH } as const;
 
 export function caseDataConverter(keyring: Keyring): DataConverter {
   return {

@@ -92,6 +92,64 @@ describe.each(DATABASE_KINDS)('the one effect step, on %s', (kind) => {
     expect(await store.getCase(caseId)).toEqual(opened);
   });
 
+  /** The database, counting the statements sent and the transactions opened through it. */
+  const counting = () => {
+    const counts = { statements: 0, transactions: 0 };
+    const db: Database = {
+      kind: t.db.kind,
+      query: (sql, params) => {
+        counts.statements += 1;
+        return t.db.query(sql, params);
+      },
+      transaction: (work) => {
+        counts.transactions += 1;
+        return t.db.transaction((tx) =>
+          work({
+            query: (sql, params) => {
+              counts.statements += 1;
+              return tx.query(sql, params);
+            },
+          }),
+        );
+      },
+      close: () => Promise.resolve(),
+    };
+    return { db, counts };
+  };
+
+  it('when a step calls for no letter or notice, then it is one statement with no transaction, and an open draft it leaves true is left as it was', async () => {
+    const caseId = newCaseId();
+    const opened: CaseView = { ...openedCase().view, caseId };
+    const first = stepAfter(new Map(), opened, 0);
+    await effectsOn(t.db).recordCaseEffects(first.input);
+    const draftsBefore = await t.db.query('SELECT draft_id, status FROM letter_drafts WHERE case_id = $1', [caseId]);
+    expect(draftsBefore).toHaveLength(1);
+
+    // A day later the statuses move (no new event); the invitation's facts (its deadline) stay.
+    const nextDay: CaseView = { ...opened, asOf: '2026-11-03', steps: opened.steps.map((s) => (s.stepId === 'class_community' ? { ...s, status: 'due_soon' as const } : s)) };
+    const second = stepAfter(first.parts, nextDay, opened.version);
+    expect(Object.keys(second.input.changed)).toContain('steps');
+    const { db, counts } = counting();
+    await expect(effectsOn(db).recordCaseEffects(second.input)).resolves.toEqual({ drafted: 0, queued: 0 });
+    expect(counts).toEqual({ statements: 1, transactions: 0 });
+    expect(await store.getCase(caseId)).toEqual(nextDay);
+    expect(await t.db.query('SELECT draft_id, status FROM letter_drafts WHERE case_id = $1', [caseId])).toEqual(draftsBefore);
+  });
+
+  it('when a step moves the deadline an open invitation names, then the invitation is redrafted from the new facts', async () => {
+    const caseId = newCaseId();
+    const opened: CaseView = { ...openedCase().view, caseId };
+    const first = stepAfter(new Map(), opened, 0);
+    await effectsOn(t.db).recordCaseEffects(first.input);
+
+    const moved: CaseView = { ...opened, asOf: '2026-11-03', steps: opened.steps.map((s) => (s.stepId === 'parent_conversation' ? { ...s, dueOn: '2026-11-20' } : s)) };
+    const second = stepAfter(first.parts, moved, opened.version);
+    await expect(effectsOn(t.db).recordCaseEffects(second.input)).resolves.toEqual({ drafted: 1, queued: 0 });
+    const drafts = await t.db.query<{ status: string; body: string }>('SELECT status, body FROM letter_drafts WHERE case_id = $1 ORDER BY generation', [caseId]);
+    expect(drafts.map((draft) => draft.status)).toEqual(['superseded', 'draft']);
+    expect(drafts[1]?.body).toContain('20. november 2026');
+  });
+
   it('when the database refuses part of the step, then none of it is written and the failure is permanent, naming no data', async () => {
     const caseId = newCaseId();
     const opened: CaseView = { ...openedCase({ pupilRef: 'P-DO-NOT-LEAK' }).view, caseId };

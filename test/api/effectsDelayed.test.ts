@@ -15,15 +15,26 @@ let running: RunningApi;
 let api: CasesApi;
 const faults = { down: false };
 
-/** While `down`, every transaction of the worker fails as a lost connection does (SQLSTATE 08006). */
+const lost = () => Object.assign(new Error('connection lost'), { code: '08006' });
+
+/**
+ * While `down`, every transaction of the worker, and the effect step's write when it is one
+ * statement, fails as a lost connection does (SQLSTATE 08006), after its real work (rolled back).
+ */
 function flaky(db: Database): Database {
   return {
     kind: db.kind,
-    query: (sql, params) => db.query(sql, params),
+    query<R extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+      if (!faults.down || !sql.includes('INSERT INTO cases')) return db.query<R>(sql, params);
+      return db.transaction(async (tx) => {
+        await tx.query<R>(sql, params);
+        throw lost();
+      });
+    },
     transaction: (work) =>
       db.transaction(async (tx) => {
         const result = await work(tx);
-        if (faults.down) throw Object.assign(new Error('connection lost'), { code: '08006' });
+        if (faults.down) throw lost();
         return result;
       }),
     close: () => db.close(),

@@ -163,5 +163,16 @@ describe.each(DATABASE_KINDS)('database on %s', (kind) => {
       ).rejects.toThrow();
       await expect(t.db.query('SELECT note FROM scratch WHERE id = 3')).resolves.toEqual([]);
     });
+
+    it.runIf(kind === 'postgres')('when the same statement runs again on a connection, then the server prepared it once and answers from it', async () => {
+      const prepared = await t.db.transaction(async (tx) => {
+        await tx.query('SELECT note FROM scratch WHERE id = $1', [1]);
+        const again = await tx.query<{ note: string }>('SELECT note FROM scratch WHERE id = $1', [1]);
+        const statements = await tx.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements');
+        return { again, statements: statements.map((row) => row.statement) };
+      });
+      expect(prepared.again).toEqual([{ note: 'kept' }]);
+      expect(prepared.statements.filter((text) => text === 'SELECT note FROM scratch WHERE id = $1')).toHaveLength(1);
+    });
   });
 });

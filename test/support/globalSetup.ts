@@ -11,7 +11,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { WORKFLOW_BUNDLE_CONVERTERS } from '../../src/temporal/dataConverter';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../src/temporal/workflowBundle';
 import { startDevServer } from '../../src/temporal/devServer';
 import { TEMPORAL_CLI, TEST_DATA_DIR, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './paths';
 import './provided';
@@ -21,7 +21,7 @@ const NAMESPACE = 'default';
 async function bundleWorkflows(): Promise<{ path: string | null; error: string | null }> {
   try {
     // With the service's failure converter, so failures made in the sandbox are encoded as in production.
-    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: new DefaultLogger('WARN') });
+    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_OPTIONS, logger: new DefaultLogger('WARN') });
     // Write then rename: another test run in this checkout may be reading the file right now.
     const tmp = `${WORKFLOW_BUNDLE_PATH}.${process.pid}.tmp`;
     await writeFile(tmp, code);

@@ -1,6 +1,6 @@
 /**
  * Failures made inside the workflow sandbox are encoded too: the test run's prebuilt bundle, like
- * production's, carries the failure converter (WORKFLOW_BUNDLE_CONVERTERS). Read below the SDK,
+ * production's, carries the failure converter (WORKFLOW_BUNDLE_OPTIONS). Read below the SDK,
  * as the raw answer Temporal relays: a validator's rejection arrives as "Encoded failure" with its
  * real message and details in a payload under the key, and the codec-aware client reads it whole.
  */

@@ -1,8 +1,9 @@
 /**
  * The failure policy of a case's effect step, on the real dev server with the real PostgreSQL
  * and a real SMTP server. Faults are injected in the database the worker's activities use: the
- * effect step's transaction does its real work and is then made to fail, so PostgreSQL rolls it
- * back for real; the error carries the SQLSTATE a real refusal or outage would.
+ * effect step's write (its statement, or its transaction) does its real work and is then made to
+ * fail, so PostgreSQL rolls it back for real; the error carries the SQLSTATE a real refusal or
+ * outage would.
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -27,16 +28,32 @@ interface Faults {
   always?: string;
 }
 
+/** The effect step's write: one statement on its own, or the first of a transaction with letters or notices. */
+const WRITES_CASE = /INSERT INTO cases/;
+
 function faultyDatabase(db: Database, faults: Faults): Database {
+  const fault = () => {
+    const state = faults.next.shift() ?? faults.always;
+    return state === undefined ? undefined : Object.assign(new Error('injected database failure'), { code: state });
+  };
   return {
     kind: db.kind,
-    query: (sql, params) => db.query(sql, params),
+    // A step without letters or notices writes in one statement: it runs, then is rolled back.
+    query<R extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+      if (!WRITES_CASE.test(sql) || (faults.next.length === 0 && faults.always === undefined)) return db.query<R>(sql, params);
+      return db.transaction(async (tx) => {
+        const rows = await tx.query<R>(sql, params);
+        const error = fault();
+        if (error !== undefined) throw error;
+        return rows;
+      });
+    },
     transaction: (work) =>
       db.transaction(async (tx) => {
         const result = await work(tx);
-        const state = faults.next.shift() ?? faults.always;
+        const error = fault();
         // After the real work, so the rollback undoes real writes.
-        if (state !== undefined) throw Object.assign(new Error('injected database failure'), { code: state });
+        if (error !== undefined) throw error;
         return result;
       }),
     close: () => db.close(),

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { WORKFLOW_BUNDLE_CONVERTERS } from '../../src/temporal/dataConverter';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../src/temporal/workflowBundle';
 import { REPO_ROOT } from '../support/paths';
 import { loadReplayFixtures, REPLAY_DATA_CONVERTER, type ReplayFixture } from '../support/replay';
 import { loadWorkflowBundle } from '../support/temporal';
@@ -55,7 +55,7 @@ describe('the replay check catches a change that would break running cases', () 
   const bundle = (dir: string) =>
     bundleWorkflowCode({
       workflowsPath: path.join(REPO_ROOT, 'test', 'fixtures', dir, 'workflows.ts'),
-      ...WORKFLOW_BUNDLE_CONVERTERS,
+      ...WORKFLOW_BUNDLE_OPTIONS,
       logger: new DefaultLogger('WARN'),
     });
 
