@@ -172,6 +172,23 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // Recorded with the timer kept while an action leaves the next deadline where it was (patch
+    // 'deadline-timer-kept'): overdue deadlines tick at once, steps done that keep and that move
+    // the deadline, an escalation, the assessment and the plan, across continue-as-new.
+    name: 'deadline-timer-kept',
+    openedDaysAgo: 12,
+    options: { maxHistoryEventsPerRun: 30 },
+    async run(handle, act) {
+      await act(completeStepUpdate, { stepId: 'class_community' }, 'kept-class_community');
+      await act(completeStepUpdate, { stepId: 'pupil_conversation' }, 'kept-pupil_conversation');
+      await act(escalateUpdate, { reason: 'Niveau 1' }, 'kept-esc-1');
+      await act(completeStepUpdate, { stepId: 'parent_conversation' }, 'kept-parent_conversation');
+      await act(decideAssessmentUpdate, { decision: 'action_plan', rationale: 'Handleplan' });
+      await act(submitPlanUpdate, { measures: measures(today, daysAgo(-30)), adoptedOn: today });
+      await handle.executeUpdate(recordedViewUpdate);
+    },
+  },
+  {
     // The whole way to closure: the workflow completes.
     name: 'closed',
     openedDaysAgo: 260,

@@ -373,6 +373,20 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
     workflowInfo().continueAsNewSuggested ||
     (options.maxHistoryEventsPerRun !== undefined && workflowInfo().historyLength >= options.maxHistoryEventsPerRun);
 
+  /** The instant the loop must next wake at: the next deadline's, or the effects' (a retry, the alert). */
+  const nextWakeAt = (): number | undefined => {
+    const { context } = actor.getSnapshot();
+    const next = nextStatusChangeOn(context.steps, context.today, context.calendar, context.thresholds);
+    const deadlineAt = next === undefined ? undefined : wakeInstantMs(next);
+    const effectsAt = effectsWakeAt();
+    return deadlineAt === undefined ? effectsAt : effectsAt === undefined ? deadlineAt : Math.min(deadlineAt, effectsAt);
+  };
+  // Cases opened (or continued) on this code wake on an action only when it moves the instant to
+  // wake at or ends the case, so an action that leaves the deadline where it was keeps the timer
+  // running instead of cancelling it and starting the same one again. Histories from before
+  // replay as they ran (no marker in them).
+  const keepTimer = patched('deadline-timer-kept');
+
   void flush();
   for (;;) {
     const snapshot = actor.getSnapshot();
@@ -393,10 +407,12 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
     const next = nextStatusChangeOn(snapshot.context.steps, snapshot.context.today, snapshot.context.calendar, snapshot.context.thresholds);
     const seen = changes;
     const seenSettled = settled;
-    const woken = () => changes !== seen || settled !== seenSettled || shouldContinueAsNew();
     const deadlineAt = next === undefined ? undefined : wakeInstantMs(next);
     const effectsAt = effectsWakeAt();
     const wakeAt = deadlineAt === undefined ? effectsAt : effectsAt === undefined ? deadlineAt : Math.min(deadlineAt, effectsAt);
+    const woken = keepTimer
+      ? () => settled !== seenSettled || shouldContinueAsNew() || actor.getSnapshot().status === 'done' || nextWakeAt() !== wakeAt
+      : () => changes !== seen || settled !== seenSettled || shouldContinueAsNew();
     let timedOut = false;
     if (wakeAt === undefined) {
       await condition(woken);
