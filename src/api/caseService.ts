@@ -4,6 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -126,36 +127,35 @@ export function createCaseService(deps: CaseServiceDeps) {
       const caseId = caseIdFor(input.schoolId, idempotencyKey);
       const workflowId = workflowIdForCase(caseId);
       const calendar = await deps.calendarFor?.(input.schoolId, input.openedOn);
-      // One deadline for the start and the wait for the recorded view.
+      // Started and asked for its recorded view in one request (update-with-start), under one
+      // deadline; a key that opened a case before reaches that case (USE_EXISTING).
       const deadline = Date.now() + waitMs;
+      const start = new WithStartWorkflowOperation(caseWorkflow, {
+        taskQueue,
+        workflowId,
+        args: [
+          {
+            kind: 'open',
+            caseId,
+            input,
+            ...(calendar ? { calendar } : {}),
+            ...(deps.thresholds ? { thresholds: deps.thresholds } : {}),
+            ...(deps.workflowOptions ? { options: deps.workflowOptions } : {}),
+          },
+        ],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
       try {
-        await client.connection.withDeadline(deadline, () => client.workflow.start(caseWorkflow, {
-          taskQueue,
-          workflowId,
-          args: [
-            {
-              kind: 'open',
-              caseId,
-              input,
-              ...(calendar ? { calendar } : {}),
-              ...(deps.thresholds ? { thresholds: deps.thresholds } : {}),
-              ...(deps.workflowOptions ? { options: deps.workflowOptions } : {}),
-            },
-          ],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        }));
-      } catch (error) {
-        // The key opened a case that has since closed: answer with that case, open nothing new.
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        const stored = await store.getCase(caseId);
-        if (stored !== null) return sameOpeningOrRefuse(stored, input);
-        throw error;
-      }
-      try {
-        const ack = await client.connection.withDeadline(deadline, () => client.workflow.getHandle(workflowId).executeUpdate(recordedViewUpdate));
+        const ack = await client.connection.withDeadline(deadline, () => client.workflow.executeUpdateWithStart(recordedViewUpdate, { startWorkflowOperation: start }));
         return sameOpeningOrRefuse(await viewAfter(ack), input);
       } catch (error) {
+        // The key opened a case that has since closed: answer with that case, open nothing new.
+        if (error instanceof WorkflowExecutionAlreadyStartedError) {
+          const stored = await store.getCase(caseId);
+          if (stored !== null) return sameOpeningOrRefuse(stored, input);
+          throw error;
+        }
         return translate(caseId, error);
       }
     },

@@ -3,6 +3,7 @@
  * result and changes nothing more; another key is another request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workflowIdForCase } from '../../src/temporal/names';
 import { connectTestTemporal, type TestTemporal } from '../support/temporal';
 import { casesApi, expectCase, expectProblem, openCase, openCaseBody, uniqueKey, type CasesApi } from './support/cases';
 import { startApi, type RunningApi } from './support/harness';
@@ -34,6 +35,21 @@ describe('Idempotency-Key when opening a case', () => {
 
     const listed = await api.list({ schoolId: body.schoolId });
     expect(listed.body.items).toEqual([expect.objectContaining({ caseId: firstView.caseId })]);
+  });
+
+  it('when the key opened a case that has ended since, then the same POST answers that case and opens no other', async () => {
+    const body = openCaseBody();
+    const key = uniqueKey('open-ended');
+    const opened = expectCase(await api.open(body, key), 201);
+    expectCase(await running.http.post(`/api/cases/${opened.caseId}/withdrawal`, { reason: 'Oprettet ved en fejl' }));
+    // The case's workflow has ended: the key now meets a closed workflow.
+    await temporal.client.workflow.getHandle(workflowIdForCase(opened.caseId)).result();
+
+    const again = expectCase(await api.open(body, key), 201);
+    expect(again.caseId).toBe(opened.caseId);
+    expect(again.history.map((entry) => entry.event)).toContain('withdrawn');
+    const [another] = await running.database.db.query<{ n: number }>('SELECT count(*)::integer AS n FROM cases WHERE school_id = $1', [body.schoolId]);
+    expect(another?.n).toBe(1);
   });
 
   it('when the same POST /api/cases is sent twice at once with one key, then one case is opened', async () => {
