@@ -373,13 +373,13 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
     workflowInfo().continueAsNewSuggested ||
     (options.maxHistoryEventsPerRun !== undefined && workflowInfo().historyLength >= options.maxHistoryEventsPerRun);
 
-  /** The instant the loop must next wake at: the next deadline's, or the effects' (a retry, the alert). */
-  const nextWakeAt = (): number | undefined => {
+  /** When the loop must next wake: at the next deadline (a clock event), or for the effects (a retry, the alert). */
+  const wakeTimes = (): { deadlineAt: number | undefined; wakeAt: number | undefined } => {
     const { context } = actor.getSnapshot();
     const next = nextStatusChangeOn(context.steps, context.today, context.calendar, context.thresholds);
     const deadlineAt = next === undefined ? undefined : wakeInstantMs(next);
     const effectsAt = effectsWakeAt();
-    return deadlineAt === undefined ? effectsAt : effectsAt === undefined ? deadlineAt : Math.min(deadlineAt, effectsAt);
+    return { deadlineAt, wakeAt: deadlineAt === undefined ? effectsAt : effectsAt === undefined ? deadlineAt : Math.min(deadlineAt, effectsAt) };
   };
   // Cases opened (or continued) on this code wake on an action only when it moves the instant to
   // wake at or ends the case, so an action that leaves the deadline where it was keeps the timer
@@ -404,14 +404,11 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseView> {
         ...(unrecorded.length > 0 || unsent ? { effects: { ...effects, pending: [...unrecorded] } } : {}),
       });
     }
-    const next = nextStatusChangeOn(snapshot.context.steps, snapshot.context.today, snapshot.context.calendar, snapshot.context.thresholds);
     const seen = changes;
     const seenSettled = settled;
-    const deadlineAt = next === undefined ? undefined : wakeInstantMs(next);
-    const effectsAt = effectsWakeAt();
-    const wakeAt = deadlineAt === undefined ? effectsAt : effectsAt === undefined ? deadlineAt : Math.min(deadlineAt, effectsAt);
+    const { deadlineAt, wakeAt } = wakeTimes();
     const woken = keepTimer
-      ? () => settled !== seenSettled || shouldContinueAsNew() || actor.getSnapshot().status === 'done' || nextWakeAt() !== wakeAt
+      ? () => settled !== seenSettled || shouldContinueAsNew() || actor.getSnapshot().status === 'done' || wakeTimes().wakeAt !== wakeAt
       : () => changes !== seen || settled !== seenSettled || shouldContinueAsNew();
     let timedOut = false;
     if (wakeAt === undefined) {
