@@ -197,6 +197,9 @@ async function main(): Promise<number> {
       reviewOn: daysAgo(-28),
     }));
 
+    let kills = 0;
+    let killerFailure: Error | undefined;
+
     async function driveCase(index: number): Promise<void> {
       const opened = await send(
         'POST',
@@ -217,7 +220,10 @@ async function main(): Promise<number> {
         { label: 'plan', url: 'plan', body: { measures }, event: 'plan_revision', alsoStep: 'action_plan' },
         { label: 'recompute', url: 'deadlines/recompute', event: 'deadlines_recomputed' },
       ];
-      for (const action of actions) {
+      for (const [index_, action] of actions.entries()) {
+        // Paced by the killer: the i-th action goes only once the worker has been killed
+        // i·KILLS/n times, so the kills fall among the actions however fast the service answers.
+        while (kills < Math.floor((index_ * KILLS) / actions.length) && killerFailure === undefined) await sleep(20);
         await send('POST', `/api/cases/${caseId}/${action.url}`, action.body, `crash-${action.label.replace(/\s/g, "-")}-${randomUUID()}`);
         accepted.push({ caseId, label: action.label, event: action.event, ...(action.stepId ? { stepId: action.stepId } : {}) });
         if (action.alsoStep) accepted.push({ caseId, label: action.label, event: 'step_done', stepId: action.alsoStep });
@@ -228,8 +234,6 @@ async function main(): Promise<number> {
       }
     }
 
-    let kills = 0;
-    let killerFailure: Error | undefined;
     // Never an unhandled rejection: when the drivers fail, the workers are killed under it on the way out.
     const killer = (async () => {
       while (driving && kills < KILLS) {
