@@ -12,34 +12,31 @@ export type IsoDate = string;
  */
 
 /*
- * The same few dates (today, each step's due date) are converted again and again, and in the
- * workflow sandbox every case starts with cold code: a small memo per direction saves most of it.
+ * The same few dates (today, each step's due date) are converted again and again: a small memo
+ * per direction saves most of it. In the workflow sandbox this module is shared by every case
+ * (src/temporal/workflowBundle.ts), and so are its memos, which hold nothing but the conversions.
  */
 const MEMO_LIMIT = 4096;
-const epochDays = new Map<IsoDate, number>();
-const isoDates = new Map<number, IsoDate>();
+
+/** `convert`, remembering up to MEMO_LIMIT answers (all forgotten at once past that: a pure function loses nothing). */
+function memoized<K, V>(convert: (key: K) => V): (key: K) => V {
+  const answers = new Map<K, V>();
+  return (key) => {
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      answer = convert(key);
+      if (answers.size >= MEMO_LIMIT) answers.clear();
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
 
 /** Days since 1970-01-01 of a date written YYYY-MM-DD; throws for anything else. */
-export function epochDayOf(date: IsoDate): number {
-  let day = epochDays.get(date);
-  if (day === undefined) {
-    day = toEpochDay(date);
-    if (epochDays.size >= MEMO_LIMIT) epochDays.clear();
-    epochDays.set(date, day);
-  }
-  return day;
-}
+export const epochDayOf: (date: IsoDate) => number = memoized((date: IsoDate) => toEpochDay(date));
 
 /** The date (YYYY-MM-DD) of a count of days since 1970-01-01. */
-export function dateOfEpochDay(epochDay: number): IsoDate {
-  let date = isoDates.get(epochDay);
-  if (date === undefined) {
-    date = fromEpochDay(epochDay);
-    if (isoDates.size >= MEMO_LIMIT) isoDates.clear();
-    isoDates.set(epochDay, date);
-  }
-  return date;
-}
+export const dateOfEpochDay: (epochDay: number) => IsoDate = memoized((epochDay: number) => fromEpochDay(epochDay));
 
 /** 0 = Sunday … 6 = Saturday of a count of days since 1970-01-01 (a Thursday). */
 export function weekdayOfEpochDay(epochDay: number): number {
