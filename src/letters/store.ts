@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/types';
 import { createPupilDirectory } from '../school/directory';
-import type { LetterKind } from './kinds';
+import { isLetterKind, type LetterKind } from './kinds';
 import { peopleValuesOf, type PeopleValues } from './fields';
 import { fillPeople, type StoredLetter } from './render';
 import type { DraftEdit, LetterDraft, LetterDraftStatus, LetterDraftWithRevisions, LetterRevision } from './schemas';
@@ -65,9 +65,22 @@ export const OPEN_DRAFTS_JSON_SQL = `
          ) ORDER BY source_seq, kind), '[]'::jsonb)
     FROM letter_drafts WHERE case_id = $1 AND status = 'draft'`;
 
-/** What OPEN_DRAFTS_JSON_SQL answers, as drafts (written by our own statement, so its shape is known). */
+/** What OPEN_DRAFTS_JSON_SQL answers, as drafts; an element of any other shape is not one. */
 export function openDraftsFromJson(json: unknown): OpenDraft[] {
-  return Array.isArray(json) ? (json as OpenDraft[]) : [];
+  if (!Array.isArray(json)) return [];
+  return json.flatMap((item: unknown): OpenDraft[] => {
+    if (typeof item !== 'object' || item === null) return [];
+    const { draftId, kind, sourceSeq, generation, facts, revisions, factsChangedAt } = item as Record<string, unknown>;
+    if (typeof draftId !== 'string' || typeof kind !== 'string' || !isLetterKind(kind)) return [];
+    if (typeof sourceSeq !== 'number' || typeof generation !== 'number' || typeof revisions !== 'number') return [];
+    return [{ draftId, kind, sourceSeq, generation, revisions, facts: factsOf(facts), factsChangedAt: typeof factsChangedAt === 'string' ? factsChangedAt : null }];
+  });
+}
+
+/** A draft's facts: names to the text they were written with; null when it kept none. */
+function factsOf(value: unknown): Record<string, string> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 export type RedraftResult = { outcome: 'redrafted'; draft: LetterDraft } | { outcome: 'not_found' } | { outcome: 'already_decided'; draft: LetterDraft };
